@@ -1,0 +1,640 @@
+/*
+ * csvin.c - strict, streaming CSV reading on top of libcsv.
+ *
+ * The input is fed to libcsv one physical line at a time.  That costs a
+ * memchr() per line but gives exact line numbers (libcsv reports none)
+ * and means at most one record completes per feed, so the pull API
+ * needs no queue.  Only one input buffer and one row buffer are held:
+ * memory does not grow with the file.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "battgrade/csvin.h"
+#include "i18n.h"
+
+#define INBUF_SIZE (256 * 1024)
+
+struct bg_csv {
+	struct csv_parser p;
+	bg_csv_opts o;
+	char *name;
+	int fd;                 /* -1 for memory input */
+	const unsigned char *mem;
+	size_t memlen;
+	unsigned char *buf;     /* file input buffer */
+	const unsigned char *in; /* current window: file buffer or memory */
+	size_t pos, end;
+	int eof, fini_done;
+	unsigned long long consumed;
+
+	unsigned long line;     /* line being fed, 1-based */
+	unsigned long line_pos; /* bytes of that line already fed */
+	unsigned long row_line; /* line where the pending row started */
+	unsigned long col_run;  /* running column for field starts */
+	int pending;            /* libcsv holds part of a row */
+	int ready;              /* a complete row is in the row buffer */
+	int overflow;           /* 1 field too long, 2 too many fields,
+				   3 two records on one line */
+
+	char *row;              /* fields, each NUL-terminated */
+	size_t rowlen, rowcap;
+	size_t *off, *len;
+	unsigned long *col;
+	size_t nf, fcap;
+	unsigned long cur_line; /* line of the row handed out */
+
+	char **cols;
+	size_t ncols;
+};
+
+void bg_csv_opts_init(bg_csv_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->delim = ',';
+	opts->max_field = 64 * 1024;
+	opts->max_fields = 1024;
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ';
+}
+
+static int is_space_tab(unsigned char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int grow_fields(bg_csv *r)
+{
+	size_t n = r->fcap ? 2 * r->fcap : 16;
+	size_t *off = realloc(r->off, n * sizeof(*off));
+	size_t *len;
+	unsigned long *col;
+
+	if (!off)
+		return -1;
+	r->off = off;
+	len = realloc(r->len, n * sizeof(*len));
+	if (!len)
+		return -1;
+	r->len = len;
+	col = realloc(r->col, n * sizeof(*col));
+	if (!col)
+		return -1;
+	r->col = col;
+	r->fcap = n;
+	return 0;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	bg_csv *r = data;
+
+	if (r->overflow)
+		return;
+	if (r->ready) {
+		r->overflow = 3;
+		return;
+	}
+	if (len > r->o.max_field) {
+		r->overflow = 1;
+		return;
+	}
+	if (r->nf >= r->o.max_fields) {
+		r->overflow = 2;
+		return;
+	}
+	if (r->nf == r->fcap && grow_fields(r) < 0) {
+		r->overflow = 4;
+		return;
+	}
+	if (r->rowlen + len + 1 > r->rowcap) {
+		size_t n = r->rowcap ? r->rowcap : 256;
+		char *row;
+
+		while (n < r->rowlen + len + 1)
+			n *= 2;
+		row = realloc(r->row, n);
+		if (!row) {
+			r->overflow = 4;
+			return;
+		}
+		r->row = row;
+		r->rowcap = n;
+	}
+	if (len)
+		memcpy(r->row + r->rowlen, s, len);
+	r->row[r->rowlen + len] = '\0';
+	r->off[r->nf] = r->rowlen;
+	r->len[r->nf] = len;
+	r->col[r->nf] = r->col_run;
+	r->col_run += len + 1;
+	r->rowlen += len + 1;
+	r->nf++;
+}
+
+static void on_row(int c, void *data)
+{
+	bg_csv *r = data;
+
+	(void)c;
+	if (r->ready && !r->overflow)
+		r->overflow = 3;
+	r->ready = 1;
+}
+
+static int fail(bg_csv *r, bg_error *err, unsigned long line,
+		unsigned long col, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int fail(bg_csv *r, bg_error *err, unsigned long line,
+		unsigned long col, const char *fmt, ...)
+{
+	char msg[BG_ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return bg_error_set(err, BG_EDATA, r->name, line, col, "%s", msg);
+}
+
+static int refill(bg_csv *r, bg_error *err)
+{
+	ssize_t n;
+
+	if (r->fd < 0) {
+		r->eof = 1;
+		return 0;
+	}
+	do
+		n = read(r->fd, r->buf, INBUF_SIZE);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return bg_error_set(err, BG_EIO, r->name, 0, 0,
+				    _("read failed: %s"), strerror(errno));
+	r->pos = 0;
+	r->end = (size_t)n;
+	if (n == 0)
+		r->eof = 1;
+	return 0;
+}
+
+static int overflow_error(bg_csv *r, bg_error *err)
+{
+	switch (r->overflow) {
+	case 1:
+		return fail(r, err, r->line, r->col_run,
+			    _("field longer than %zu bytes"), r->o.max_field);
+	case 2:
+		return fail(r, err, r->row_line, 0,
+			    _("more than %zu fields in one row"),
+			    r->o.max_fields);
+	case 3:
+		return fail(r, err, r->line, 0,
+			    _("two records on one line (bare carriage-return "
+			      "line endings are not supported)"));
+	default:
+		return bg_error_set(err, BG_ENOMEM, r->name, r->line, 0,
+				    _("out of memory"));
+	}
+}
+
+/* Feed one line (or the part of it that is buffered) to libcsv. */
+static int feed(bg_csv *r, bg_error *err)
+{
+	const unsigned char *seg = r->in + r->pos;
+	size_t avail = r->end - r->pos;
+	const unsigned char *nl = memchr(seg, '\n', avail);
+	size_t n = nl ? (size_t)(nl - seg) + 1 : avail;
+	const unsigned char *nul = memchr(seg, '\0', n);
+
+	if (nul)
+		return fail(r, err, r->line, r->line_pos + (nul - seg) + 1,
+			    _("NUL byte in text (binary data?)"));
+	if (r->line_pos == 0 && !r->pending && !r->nf) {
+		r->row_line = r->line;
+		r->col_run = 1;
+	}
+	if (csv_parse(&r->p, seg, n, on_field, on_row, r) != n)
+		return fail(r, err, r->line, 0, _("malformed quoting: %s"),
+			    csv_strerror(csv_error(&r->p)));
+	if (r->overflow)
+		return overflow_error(r, err);
+	r->pos += n;
+	r->consumed += n;
+	if (nl) {
+		r->line++;
+		r->line_pos = 0;
+	} else {
+		r->line_pos += n;
+	}
+	/* libcsv's state 0 is "no record begun": anything else means a
+	 * quoted field or a record continues on the next line. */
+	r->pending = !r->ready && r->p.pstate != 0;
+	return 0;
+}
+
+static int finish(bg_csv *r, bg_error *err)
+{
+	r->fini_done = 1;
+	if (csv_fini(&r->p, on_field, on_row, r) != 0)
+		return fail(r, err, r->row_line, 0,
+			    _("unterminated quoted field at end of file"));
+	if (r->overflow)
+		return overflow_error(r, err);
+	return 0;
+}
+
+/* Read one raw record into the row buffer: 1, 0 at EOF, or < 0. */
+static int read_record(bg_csv *r, bg_error *err)
+{
+	int rc;
+
+	r->ready = 0;
+	r->nf = 0;
+	r->rowlen = 0;
+	while (!r->ready) {
+		if (r->pos == r->end) {
+			if (r->eof) {
+				if (r->fini_done)
+					return 0;
+				if ((rc = finish(r, err)) < 0)
+					return rc;
+				if (!r->ready)
+					return 0;
+				break;
+			}
+			if ((rc = refill(r, err)) < 0)
+				return rc;
+			continue;
+		}
+		if ((rc = feed(r, err)) < 0)
+			return rc;
+	}
+	r->pending = 0;
+	r->cur_line = r->row_line;
+	return 1;
+}
+
+static int blank_row(const bg_csv *r)
+{
+	return r->nf == 1 && r->len[0] == 0;
+}
+
+static int check_start(bg_csv *r, bg_error *err)
+{
+	const unsigned char *s = r->in + r->pos;
+	size_t n = r->end - r->pos;
+
+	if (n >= 2 && ((s[0] == 0xff && s[1] == 0xfe) ||
+		       (s[0] == 0xfe && s[1] == 0xff)))
+		return fail(r, err, 1, 1,
+			    _("UTF-16 text is not supported; save the file "
+			      "as UTF-8"));
+	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
+		r->pos += 3;
+		r->consumed += 3;
+	}
+	return 0;
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s), i = 0;
+
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	while (isspace((unsigned char)s[i]))
+		i++;
+	memmove(s, s + i, n - i + 1);
+}
+
+static int read_header(bg_csv *r, bg_error *err)
+{
+	size_t i, j;
+	int rc;
+
+	do
+		rc = read_record(r, err);
+	while (rc > 0 && blank_row(r));
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return fail(r, err, 0, 0, _("empty file"));
+	if (r->o.no_header) {
+		r->ncols = r->nf;
+		r->ready = 2; /* hand this row out first */
+		return 0;
+	}
+	r->cols = calloc(r->nf, sizeof(*r->cols));
+	if (!r->cols)
+		return bg_error_set(err, BG_ENOMEM, r->name, 0, 0, "oom");
+	r->ncols = r->nf;
+	for (i = 0; i < r->nf; i++) {
+		r->cols[i] = strdup(r->row + r->off[i]);
+		if (!r->cols[i])
+			return bg_error_set(err, BG_ENOMEM, r->name, 0, 0,
+					    "oom");
+		trim(r->cols[i]);
+		if (!r->cols[i][0])
+			return fail(r, err, r->cur_line, r->col[i],
+				    _("empty column name in header"));
+		for (j = 0; j < i; j++)
+			if (!strcasecmp(r->cols[j], r->cols[i]))
+				return fail(r, err, r->cur_line, r->col[i],
+					    _("duplicate column '%s'"),
+					    r->cols[i]);
+	}
+	return 0;
+}
+
+static int open_common(bg_csv *r, const bg_csv_opts *opts, bg_error *err)
+{
+	unsigned long k;
+	int rc;
+
+	if (opts)
+		r->o = *opts;
+	else
+		bg_csv_opts_init(&r->o);
+	if (!r->o.delim)
+		r->o.delim = ',';
+	if (!r->o.max_field)
+		r->o.max_field = 64 * 1024;
+	if (!r->o.max_fields)
+		r->o.max_fields = 1024;
+	r->line = 1;
+	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		return bg_error_set(err, BG_ENOMEM, r->name, 0, 0, "oom");
+	csv_set_delim(&r->p, r->o.delim);
+	csv_set_space_func(&r->p, r->o.delim == '\t' ? is_space : is_space_tab);
+	if (r->fd >= 0 && (rc = refill(r, err)) < 0)
+		return rc;
+	if ((rc = check_start(r, err)) < 0)
+		return rc;
+	for (k = 0; k < r->o.skip_lines; k++)
+		if ((rc = read_record(r, err)) <= 0)
+			return rc < 0 ? rc : fail(r, err, 0, 0,
+						  _("empty file"));
+	return read_header(r, err);
+}
+
+static bg_csv *alloc_reader(const char *name)
+{
+	bg_csv *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->name = strdup(name);
+	r->fd = -1;
+	if (!r->name) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+int bg_csv_open(bg_csv **out, const char *path, const bg_csv_opts *opts,
+		bg_error *err)
+{
+	bg_csv *r;
+	int rc;
+
+	*out = NULL;
+	if (!(r = alloc_reader(path)))
+		return bg_error_set(err, BG_ENOMEM, path, 0, 0, "oom");
+	if (!strcmp(path, "-"))
+		r->fd = dup(STDIN_FILENO);
+	else
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		rc = bg_error_set(err, errno == ENOENT ? BG_ENOENT : BG_EIO,
+				  path, 0, 0, _("cannot open: %s"),
+				  strerror(errno));
+		bg_csv_close(r);
+		return rc;
+	}
+	r->buf = malloc(INBUF_SIZE);
+	r->in = r->buf;
+	if (!r->buf) {
+		bg_csv_close(r);
+		return bg_error_set(err, BG_ENOMEM, path, 0, 0, "oom");
+	}
+	if ((rc = open_common(r, opts, err)) < 0) {
+		bg_csv_close(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int bg_csv_open_mem(bg_csv **out, const char *name, const void *buf,
+		    size_t len, const bg_csv_opts *opts, bg_error *err)
+{
+	bg_csv *r;
+	int rc;
+
+	*out = NULL;
+	if (!(r = alloc_reader(name)))
+		return bg_error_set(err, BG_ENOMEM, name, 0, 0, "oom");
+	r->in = buf ? buf : (const unsigned char *)"";
+	r->end = len;
+	r->eof = 1;
+	if ((rc = open_common(r, opts, err)) < 0) {
+		bg_csv_close(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+void bg_csv_close(bg_csv *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	csv_free(&r->p);
+	for (i = 0; r->cols && i < r->ncols; i++)
+		free(r->cols[i]);
+	free(r->cols);
+	free(r->buf);
+	free(r->row);
+	free(r->off);
+	free(r->len);
+	free(r->col);
+	free(r->name);
+	free(r);
+}
+
+size_t bg_csv_ncols(const bg_csv *r)
+{
+	return r->ncols;
+}
+
+const char *bg_csv_colname(const bg_csv *r, size_t i)
+{
+	if (!r->cols || i >= r->ncols)
+		return "";
+	return r->cols[i];
+}
+
+int bg_csv_find(const bg_csv *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; r->cols && i < r->ncols; i++)
+		if (!strcasecmp(r->cols[i], name))
+			return (int)i;
+	return -1;
+}
+
+int bg_csv_find_any(const bg_csv *r, const char *const *names)
+{
+	int i;
+
+	for (; *names; names++)
+		if ((i = bg_csv_find(r, *names)) >= 0)
+			return i;
+	return -1;
+}
+
+int bg_csv_next(bg_csv *r, bg_error *err)
+{
+	int rc;
+
+	if (r->ready == 2) {
+		r->ready = 1;
+		return 1;
+	}
+	do
+		rc = read_record(r, err);
+	while (rc > 0 && blank_row(r));
+	if (rc <= 0)
+		return rc;
+	if (r->nf != r->ncols)
+		return fail(r, err, r->cur_line,
+			    r->nf > r->ncols ? r->col[r->ncols] : 0,
+			    _("expected %zu fields, found %zu"), r->ncols,
+			    r->nf);
+	return 1;
+}
+
+size_t bg_csv_nfields(const bg_csv *r)
+{
+	return r->nf;
+}
+
+const char *bg_csv_field(const bg_csv *r, size_t i)
+{
+	return i < r->nf ? r->row + r->off[i] : "";
+}
+
+size_t bg_csv_field_len(const bg_csv *r, size_t i)
+{
+	return i < r->nf ? r->len[i] : 0;
+}
+
+unsigned long bg_csv_line(const bg_csv *r)
+{
+	return r->cur_line;
+}
+
+unsigned long bg_csv_column(const bg_csv *r, size_t i)
+{
+	return i < r->nf ? r->col[i] : 0;
+}
+
+const char *bg_csv_name(const bg_csv *r)
+{
+	return r->name;
+}
+
+unsigned long long bg_csv_offset(const bg_csv *r)
+{
+	return r->consumed;
+}
+
+int bg_csv_error(const bg_csv *r, size_t i, bg_error *err, int code,
+		 const char *fmt, ...)
+{
+	char msg[BG_ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return bg_error_set(err, code, r->name, r->cur_line,
+			    bg_csv_column(r, i), "%s", msg);
+}
+
+static const char *colname_or_index(const bg_csv *r, size_t i, char *tmp,
+				    size_t n)
+{
+	if (r->cols && i < r->ncols)
+		return r->cols[i];
+	snprintf(tmp, n, "#%zu", i + 1);
+	return tmp;
+}
+
+int bg_csv_double_opt(const bg_csv *r, size_t i, double *out, int *present,
+		      bg_error *err)
+{
+	const char *s = bg_csv_field(r, i);
+	char tmp[32], *end;
+	double v;
+
+	*present = 0;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s)
+		return 0;
+	errno = 0;
+	v = strtod(s, &end);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (end == s || *end)
+		return bg_csv_error(r, i, err, BG_EDATA,
+				    _("'%s' is not a number (column '%s')"),
+				    bg_csv_field(r, i),
+				    colname_or_index(r, i, tmp, sizeof(tmp)));
+	if (!isfinite(v))
+		return bg_csv_error(r, i, err, BG_EDATA,
+				    _("'%s' is not a finite number "
+				      "(column '%s')"), bg_csv_field(r, i),
+				    colname_or_index(r, i, tmp, sizeof(tmp)));
+	*out = v;
+	*present = 1;
+	return 0;
+}
+
+int bg_csv_double(const bg_csv *r, size_t i, double *out, bg_error *err)
+{
+	char tmp[32];
+	int present, rc;
+
+	if ((rc = bg_csv_double_opt(r, i, out, &present, err)) < 0)
+		return rc;
+	if (!present)
+		return bg_csv_error(r, i, err, BG_EDATA,
+				    _("empty value in column '%s'"),
+				    colname_or_index(r, i, tmp, sizeof(tmp)));
+	return 0;
+}
