@@ -35,6 +35,7 @@
 #define MAX_ITER 200
 #define PRE_ITER 15
 #define PRUNE_AICC 2.0
+#define MAX_RHO 0.9       /* variance inflation at most 19 */
 #define XTOL 1e-6
 #define GTOL 1e-6
 #define FLAT_REL 1e-7
@@ -686,9 +687,44 @@ static void covariance(bg_fader *f, const struct fit *b, bg_fade_result *r)
 	     gsl_linalg_cholesky_invert(&A.matrix) == GSL_SUCCESS;
 	for (j = 0; j < np; j++) {
 		for (k = 0; k < np; k++)
-			r->covar[j][k] = ok ? r->s2 * a[j * np + k] : NAN;
+			r->covar[j][k] = ok ? r->variance_inflation * r->s2 *
+					      a[j * np + k] : NAN;
 		r->param_se[j] = sqrt(r->covar[j][j]);
 	}
+}
+
+/*
+ * Measured histories have serially correlated residuals (capacity
+ * recovering after rests, a model that is not quite right), which makes
+ * s^2 (J'J)^-1 far too optimistic.  With lag-1 autocorrelation rho of
+ * the residuals, an AR(1) error model inflates the variance of the
+ * estimates by (1 + rho)/(1 - rho) and leaves n (1 - rho)/(1 + rho)
+ * effective points (e.g. Bence 1995, Ecology 76:628; the usual
+ * effective-sample-size correction).  Independent noise gives rho near
+ * 0 and a factor near 1; rho <= 0 is not credited, rho is capped at 0.9.
+ */
+static double inflation(bg_fader *f, const struct fit *b)
+{
+	double num = 0, den = 0, rho, prev = 0;
+	size_t i;
+
+	f->m->eq->fn(b->th, &f->in, f->f, NULL);
+	for (i = 0; i < f->in.n; i++) {
+		double e = f->f[i] - f->y[i];
+
+		den += e * e;
+		if (i)
+			num += e * prev;
+		prev = e;
+	}
+	/* exact data: the residuals are rounding noise */
+	if (den <= 1e-24 * (double)f->in.n * f->y0 * f->y0)
+		return 1;
+	rho = num / den;
+	if (!(rho > 0))
+		return 1;
+	rho = fmin(rho, MAX_RHO);
+	return (1 + rho) / (1 - rho);
 }
 
 static void fill_fit(bg_fader *f, const struct fit *b, bg_fade_result *r)
@@ -710,6 +746,8 @@ static void fill_fit(bg_fader *f, const struct fit *b, bg_fade_result *r)
 	r->s2 = b->rss / (double)(n - m->np);
 	r->rmse = sqrt(b->rss / (double)n);
 	r->aicc = aicc(b->rss, n, m->np, f->y0);
+	r->variance_inflation = inflation(f, b);
+	r->dof = (double)n / r->variance_inflation - (double)m->np;
 	covariance(f, b, r);
 }
 
@@ -762,11 +800,12 @@ static void init_result(bg_fade_result *r)
 	r->aicc = r->rmse = NAN;
 	r->knee_cycle = r->knee_onset_cycle = NAN;
 	r->eol_threshold_ah = NAN;
-	r->eol_cycle_p50 = r->eol_cycle_p10 = NAN;
+	r->eol_cycle_p50 = r->eol_cycle_p10 = r->eol_cycle_p90 = NAN;
 	r->rul_cycles_p50 = r->rul_cycles_p10 = NAN;
 	r->rul_years_p50 = r->rul_years_p10 = NAN;
 	r->last_cycle = r->capacity_now_ah = r->rated_capacity_ah = NAN;
 	r->s2 = r->horizon = r->days_last = r->temp_mean_k = NAN;
+	r->variance_inflation = r->dof = NAN;
 	r->first_cycle = r->days_first = NAN;
 	for (j = 0; j < BG_FADE_MAXP; j++) {
 		r->param[j] = r->param_se[j] = NAN;

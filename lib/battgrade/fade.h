@@ -60,12 +60,17 @@ typedef struct bg_fade_result {
 	int resistance;              /* 1: a resistance-growth fit */
 	size_t npoints;              /* points fitted */
 	double s2;                   /* residual variance chi^2/(n-p) */
-	double covar[8][8];          /* scaled parameter covariance */
+	double variance_inflation;   /* (1+rho)/(1-rho), rho = lag-1
+					autocorrelation of residuals (>= 1) */
+	double dof;                  /* n/inflation - p: for t quantiles */
+	double covar[8][8];          /* covariance: inflation s^2 (J'J)^-1 */
 	double horizon;              /* last axis value searched for EOL */
 	double first_cycle;          /* axis value of the first point */
 	double days_first, days_last; /* NAN without calendar time */
 	double temp_mean_k;          /* NAN without temperatures */
 	double cycles_per_day;       /* duty used for the figures above */
+	double eol_cycle_p90;        /* optimistic end: [p10, p90] is the
+					80 % interval; NAN beyond horizon */
 } bg_fade_result;
 
 typedef struct bg_fader bg_fader;  /* reusable workspace, one per thread */
