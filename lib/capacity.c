@@ -185,9 +185,8 @@ static int setup(struct loader *l, bg_error *err)
 	return 0;
 }
 
-/* Read every row of an open reader; takes ownership of r. */
-static int load(bg_capacity_set **out, bg_csv *r, const bg_pack *pack,
-		bg_error *err)
+int bg_capacity_load_csv(bg_capacity_set **out, bg_csv *r,
+			 const bg_pack *pack, bg_error *err)
 {
 	struct loader l = { .r = r, .pack = pack };
 	size_t i;
@@ -228,7 +227,7 @@ int bg_capacity_load(bg_capacity_set **out, const char *path,
 	*out = NULL;
 	if ((rc = bg_csv_open(&r, path, NULL, err)) < 0)
 		return rc;
-	return load(out, r, pack, err);
+	return bg_capacity_load_csv(out, r, pack, err);
 }
 
 int bg_capacity_load_mem(bg_capacity_set **out, const char *name,
@@ -241,7 +240,7 @@ int bg_capacity_load_mem(bg_capacity_set **out, const char *name,
 	*out = NULL;
 	if ((rc = bg_csv_open_mem(&r, name, buf, len, NULL, err)) < 0)
 		return rc;
-	return load(out, r, pack, err);
+	return bg_capacity_load_csv(out, r, pack, err);
 }
 
 void bg_capacity_set_free(bg_capacity_set *set)

@@ -265,8 +265,8 @@ static int finish(struct loader *l, bg_error *err)
 	return 0;
 }
 
-static int load(bg_spectrum_set **out, bg_csv *r, const bg_pack *pack,
-		bg_error *err)
+int bg_spectrum_load_csv(bg_spectrum_set **out, bg_csv *r,
+			 const bg_pack *pack, bg_error *err)
 {
 	struct loader l = { .r = r, .pack = pack };
 	size_t i;
@@ -300,7 +300,7 @@ int bg_spectrum_load(bg_spectrum_set **out, const char *path,
 	*out = NULL;
 	if ((rc = bg_csv_open(&r, path, NULL, err)) < 0)
 		return rc;
-	return load(out, r, pack, err);
+	return bg_spectrum_load_csv(out, r, pack, err);
 }
 
 int bg_spectrum_load_mem(bg_spectrum_set **out, const char *name,
@@ -313,7 +313,7 @@ int bg_spectrum_load_mem(bg_spectrum_set **out, const char *name,
 	*out = NULL;
 	if ((rc = bg_csv_open_mem(&r, name, buf, len, NULL, err)) < 0)
 		return rc;
-	return load(out, r, pack, err);
+	return bg_spectrum_load_csv(out, r, pack, err);
 }
 
 void bg_spectrum_set_free(bg_spectrum_set *set)

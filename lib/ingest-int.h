@@ -32,4 +32,15 @@ int bg_ingest_need_module(const bg_colmap *m, const bg_csv *r,
 /* Grow *p (of *cap elements of size sz) to hold n; 0 or BG_ENOMEM. */
 int bg_ingest_grow(void *p, size_t *cap, size_t n, size_t sz);
 
+/*
+ * The loaders over a reader just opened (header read, no row yet);
+ * they take ownership of r and close it.
+ */
+int bg_capacity_load_csv(bg_capacity_set **out, bg_csv *r,
+			 const bg_pack *pack, bg_error *err);
+int bg_spectrum_load_csv(bg_spectrum_set **out, bg_csv *r,
+			 const bg_pack *pack, bg_error *err);
+int bg_pulse_load_csv(bg_pulse_set **out, bg_csv *r, const bg_pack *pack,
+		      bg_error *err);
+
 #endif

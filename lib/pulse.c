@@ -123,8 +123,8 @@ static int setup(struct loader *l, bg_error *err)
 	return 0;
 }
 
-static int load(bg_pulse_set **out, bg_csv *r, const bg_pack *pack,
-		bg_error *err)
+int bg_pulse_load_csv(bg_pulse_set **out, bg_csv *r,
+		      const bg_pack *pack, bg_error *err)
 {
 	struct loader l = { .r = r, .pack = pack };
 	int rc;
@@ -160,7 +160,7 @@ int bg_pulse_load(bg_pulse_set **out, const char *path, const bg_pack *pack,
 	*out = NULL;
 	if ((rc = bg_csv_open(&r, path, NULL, err)) < 0)
 		return rc;
-	return load(out, r, pack, err);
+	return bg_pulse_load_csv(out, r, pack, err);
 }
 
 int bg_pulse_load_mem(bg_pulse_set **out, const char *name, const void *buf,
@@ -172,7 +172,7 @@ int bg_pulse_load_mem(bg_pulse_set **out, const char *name, const void *buf,
 	*out = NULL;
 	if ((rc = bg_csv_open_mem(&r, name, buf, len, NULL, err)) < 0)
 		return rc;
-	return load(out, r, pack, err);
+	return bg_pulse_load_csv(out, r, pack, err);
 }
 
 void bg_pulse_set_free(bg_pulse_set *set)
