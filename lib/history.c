@@ -28,6 +28,18 @@ const double hist_c_edges[HIST_C_BINS] = { 0.1, 0.25, 0.5, 1, 2, 3, 5,
 
 static void count_cycle(void *ctx, double from, double to, double count);
 
+/* fmin/fmax are library calls that honour NaN; values here are finite
+ * (the reader rejects NaN), so plain comparisons do. */
+static double dmin(double a, double b)
+{
+	return a < b ? a : b;
+}
+
+static double dmax(double a, double b)
+{
+	return a > b ? a : b;
+}
+
 static void track_limits(const bg_history *h, struct hist_track *t)
 {
 	t->vmax = h->lim.max_cell_voltage_volt * t->series;
@@ -284,12 +296,12 @@ static void event_mark(struct hist_track *t, int type, int on, double time,
 
 static double temp_upper(const bg_chem_limits *l)
 {
-	return fmax(l->charge_temp_max_c, l->discharge_temp_max_c);
+	return dmax(l->charge_temp_max_c, l->discharge_temp_max_c);
 }
 
 static double temp_lower(const bg_chem_limits *l)
 {
-	return fmin(l->charge_temp_min_c, l->discharge_temp_min_c);
+	return dmin(l->charge_temp_min_c, l->discharge_temp_min_c);
 }
 
 static void sample_events(const bg_history *h, struct hist_track *t,
@@ -402,8 +414,8 @@ static double life_overlap(const bg_history *h, double t0, double t1)
 
 	if (h->time_kind == TIME_TEST || isnan(lo) || isnan(hi))
 		return t1 - t0;
-	lo = fmax(lo, t0);
-	hi = fmin(hi, t1);
+	lo = dmax(lo, t0);
+	hi = dmin(hi, t1);
 	return hi > lo ? hi - lo : 0;
 }
 
@@ -437,7 +449,7 @@ static void update_soc(const bg_history *h, struct hist_track *t, double dt,
 		} else if (integrated) {
 			t->cc_soc += 0.5 * (t->i0 + i1) * dt /
 				     (3600 * t->cap_ah);
-			t->cc_soc = fmin(1, fmax(0, t->cc_soc));
+			t->cc_soc = dmin(1, dmax(0, t->cc_soc));
 		}
 		soc = t->cc_soc;
 	} else {
@@ -491,17 +503,17 @@ static void process_row(bg_history *h, struct hist_track *t,
 	}
 	if (t->rows == 1)
 		t->t_first = r->time;
-	t->t_first = fmin(t->t_first, r->time);
-	t->t_last = fmax(t->t_last, r->time);
+	t->t_first = dmin(t->t_first, r->time);
+	t->t_last = dmax(t->t_last, r->time);
 	update_soc(h, t, dt, r->i, r->soc, r->soc_ok, integrated);
 	sample_events(h, t, r->time, r->i, r->v, r->temp, r->temp_ok,
 		      r->line);
 	if (r->temp_ok) {
-		t->temp_min = fmin(t->temp_min, r->temp);
-		t->temp_max = fmax(t->temp_max, r->temp);
+		t->temp_min = dmin(t->temp_min, r->temp);
+		t->temp_max = dmax(t->temp_max, r->temp);
 	}
-	t->v_min_seen = fmin(t->v_min_seen, r->v);
-	t->v_max_seen = fmax(t->v_max_seen, r->v);
+	t->v_min_seen = dmin(t->v_min_seen, r->v);
+	t->v_max_seen = dmax(t->v_max_seen, r->v);
 	t->have_prev = 1;
 	t->t0 = r->time;
 	t->i0 = r->i;
