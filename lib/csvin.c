@@ -199,6 +199,8 @@ static void on_row(int c, void *data)
 	 * mode a record after a bare CR, means CR line endings. */
 	if ((!r->bulk && r->nrows) || (r->bulk && r->cr_pending)) {
 		set_overflow(r, 3, r->line, 0);
+		if (r->bulk) /* the line's first record fails with it */
+			r->ovf_row = r->nrows - 1;
 		return;
 	}
 	if (r->nrows == r->rowscap) {
