@@ -21,4 +21,23 @@ for fam in capacity resistance; do
 done
 checks=$((checks + 1))
 grep -q '^\.SS impedance' "$PAGE" || fail "impedance section placeholder"
+
+# The EXAMPLES on the sample pack run as written (from $TMP, so that
+# --plot files land there).
+sed -n '/^\.EX$/,/^\.EE$/p' "$PAGE" | sed '/^\.E[XE]$/d' |
+	sed -e 's/\\-/-/g' -e 's/\\e$//' | awk '
+	/^battgrade/ { if (cmd != "") print cmd; cmd = $0; next }
+	{ cmd = cmd " " $0 } END { if (cmd != "") print cmd }' |
+	grep 'data/packs' >"$TMP/examples"
+checks=$((checks + 1))
+[ "$(wc -l <"$TMP/examples")" -ge 2 ] || fail "examples found"
+while read -r line; do
+	args=$(echo "$line" | sed "s|^battgrade ||; s|data/packs|$SRC/data/packs|")
+	(cd "$TMP" && eval "\"\$BATTGRADE\" $args" >/dev/null 2>&1)
+	rc=$?
+	checks=$((checks + 1))
+	[ "$rc" -eq 0 ] || fail "example exits $rc: $line"
+done <"$TMP/examples"
+checks=$((checks + 1))
+[ -s "$TMP/m08.svg" ] || fail "example plot written"
 finish
