@@ -470,6 +470,8 @@ static int fit_command(int argc, char **argv, int resistance)
 	rc = run(&a, pack, set);
 	bg_capacity_set_free(set);
 	bg_pack_free(pack);
+	if (a.plot)
+		bg_plot_release();
 	return bg_exit_worst(rc, bg_out_finish());
 }
 

@@ -685,3 +685,8 @@ int bg_plot_write(const bg_plot *p, const char *path, double width,
 	free(tmp);
 	return 0;
 }
+
+void bg_plot_release(void)
+{
+	cairo_debug_reset_static_data();
+}
