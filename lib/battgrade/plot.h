@@ -77,8 +77,8 @@ int bg_plot_write(const bg_plot *p, const char *path, double width,
 		  double height, bg_error *err);
 
 /*
- * Release cairo's static caches (font faces and the fontconfig
- * patterns they hold), so that leak checkers see a clean exit.  Call
+ * Release cairo's static caches and fontconfig's (font faces and
+ * patterns), so that leak checkers see a clean exit.  Call
  * once when a program has finished drawing, while no other thread
  * draws; drawing later is still possible (the caches refill).
  */
