@@ -175,7 +175,9 @@ static int number(const struct hist *h, enum bg_col q, int required,
 		*v = NAN;
 		return 0;
 	}
-	if (bg_parse_double(bg_csv_field(h->r, (size_t)c), v) == 0)
+	if (bg_parse_double(bg_csv_field(h->r, (size_t)c),
+			    bg_csv_field_len(h->r, (size_t)c), v) == 0 &&
+	    isfinite(*v))
 		return 0;
 	*v = NAN;
 	if (required)

@@ -1,100 +1,109 @@
 /*
- * number.c - fast, exact parsing of decimal numbers (Clinger's fast
- * path with a strtod() fallback).
+ * number.c - fast exact decimal parsing (see battgrade/number.h).
  *
- * The fast path is exact because both the integer mantissa m < 2^53
- * and 10^k for k <= 22 are representable doubles, so m * 10^k and
- * m / 10^k are each one correctly rounded IEEE operation: the same
- * double strtod() returns (Clinger 1990; also the first path of
- * D. Lemire's fast_float).  It needs round-to-nearest and no x87 excess
- * precision, which C11 on x86-64 and AArch64 (FLT_EVAL_METHOD 0) gives.
+ * Clinger's fast path: when the decimal significand m fits in 53 bits
+ * (here: at most 15 digits, m < 10^15 < 2^53) and |e| <= 22, both m and
+ * 10^|e| are exact doubles, so m * 10^e or m / 10^-e is one correctly
+ * rounded IEEE operation, the same value strtod() returns.  Anything
+ * longer, hexadecimal, or spelled (inf, nan) goes through strtod() on a
+ * NUL-terminated copy.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <float.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "battgrade/error.h"
 #include "battgrade/number.h"
 
-static const double pow10_exact[] = {
+static const double pow10_exact[23] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
 };
 
-static int is_blank(char c)
+/* strtod() on a bounded copy; -1 unless all of it is one number. */
+static int slow_path(const char *s, size_t len, double *out)
 {
-	return c == ' ' || c == '\t';
-}
+	char tmp[128], *end, *heap = NULL, *p = tmp;
+	int rc = 0;
 
-static int is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* [+-]digits[.digits][e[+-]digits]: 1 with *out set, 0 when not the
- * fast case (the caller then uses strtod). */
-static int fast_path(const char *p, double *out)
-{
-	uint64_t m = 0;
-	int neg = 0, ndig = 0, frac = 0, any = 0, e = 0, eneg = 0;
-	long exp10;
-
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	/* Leading zeros are not significant digits. */
-	for (; is_digit(*p); p++, any = 1)
-		if (m || *p != '0')
-			m = m * 10 + (uint64_t)(*p - '0'), ndig++;
-	if (*p == '.')
-		for (p++; is_digit(*p); p++, any = 1, frac++)
-			if (m || *p != '0')
-				m = m * 10 + (uint64_t)(*p - '0'), ndig++;
-	if (!any || ndig > 19)
-		return 0;
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '-' || *p == '+')
-			eneg = *p++ == '-';
-		if (!is_digit(*p))
-			return 0;
-		for (; is_digit(*p) && e < 10000; p++)
-			e = e * 10 + (*p - '0');
+	if (len >= sizeof(tmp)) {
+		if (!(heap = malloc(len + 1)))
+			return -1;
+		p = heap;
 	}
-	while (is_blank(*p))
+	memcpy(p, s, len);
+	p[len] = '\0';
+	*out = strtod(p, &end);
+	if (end == p || (size_t)(end - p) != len)
+		rc = -1;
+	free(heap);
+	return rc;
+}
+
+/* Exponent part after 'e' or 'E'; -1 when malformed. */
+static int parse_exp(const char *s, const char *e, int *out)
+{
+	int neg = 0, v = 0;
+
+	if (s < e && (*s == '+' || *s == '-'))
+		neg = *s++ == '-';
+	if (s == e)
+		return -1;
+	for (; s < e; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v < 10000)
+			v = 10 * v + (*s - '0');
+	}
+	*out = neg ? -v : v;
+	return 0;
+}
+
+int bg_parse_double(const char *s, size_t len, double *out)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+	const unsigned char *dot = NULL;
+	uint64_t m = 0;
+	unsigned d;
+	int neg = 0, ndig = 0, exp10 = 0;
+
+	while (p < e && (*p == ' ' || *p == '\t'))
 		p++;
-	if (*p || m > (UINT64_C(1) << 53))
-		return 0;
-	exp10 = (eneg ? -e : e) - frac;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	s = (const char *)p;
+	if (p < e && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	/* One loop over digits and at most one point.  More than 15
+	 * digits (leading zeros included, which is rare) take the slow
+	 * path, so m never loses a digit on the fast one. */
+	for (; p < e; p++) {
+		if ((d = (unsigned)*p - '0') < 10) {
+			m = 10 * m + d;
+			ndig++;
+		} else if (*p == '.' && !dot) {
+			dot = p;
+		} else {
+			break;
+		}
+	}
+	if (ndig > 15)
+		return slow_path(s, (size_t)(e - (const unsigned char *)s),
+				 out);
+	if (!ndig || (p < e && ((*p != 'e' && *p != 'E') ||
+				parse_exp((const char *)p + 1,
+					  (const char *)e, &exp10) < 0)))
+		return slow_path(s, (size_t)(e - (const unsigned char *)s),
+				 out);
+	if (dot)
+		exp10 -= (int)(p - dot - 1);
 	if (exp10 < -22 || exp10 > 22)
-		return 0;
+		return slow_path(s, (size_t)(e - (const unsigned char *)s),
+				 out);
 	*out = exp10 < 0 ? (double)m / pow10_exact[-exp10]
 			 : (double)m * pow10_exact[exp10];
 	if (neg)
 		*out = -*out;
-	return 1;
-}
-
-int bg_parse_double(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	while (is_blank(*s))
-		s++;
-	if (!*s)
-		return BG_EDATA;
-	if (fast_path(s, out))
-		return 0;
-	errno = 0;
-	v = strtod(s, &end);
-	while (is_blank(*end))
-		end++;
-	if (end == s || *end || !isfinite(v))
-		return BG_EDATA;
-	*out = v;
 	return 0;
 }

@@ -1,14 +1,10 @@
 /*
- * number.h - fast, exact parsing of decimal numbers.
+ * number.h - fast, exact parsing of decimal numbers from CSV fields.
  *
- * BMS logs are tens of millions of rows of short decimals ("-63.92");
- * strtod() is the hot spot of reading them.  bg_parse_double() converts
- * the common case (at most 19 significant digits, a value below 2^53
- * before scaling, a power of ten up to 10^22) with one correctly
- * rounded IEEE multiplication or division (W. D. Clinger, "How to read
- * floating point numbers accurately", PLDI 1990, the "fast path"), so
- * the result is bit-identical to strtod(); anything else falls back to
- * strtod().
+ * A BMS log holds tens of millions of short decimals ("3.6712",
+ * "-12.5"); strtod() spends most of its time on locale and corner
+ * cases those never need.  bg_parse_double() converts the common case
+ * exactly (Clinger's fast path) and hands everything else to strtod().
  */
 #ifndef BG_NUMBER_H
 #define BG_NUMBER_H
@@ -16,11 +12,16 @@
 #include <stddef.h>
 
 /*
- * Parse the NUL-terminated text s, ignoring outer blanks and tabs, as a
- * finite double into *out.  Returns 0, or BG_EDATA when s is empty,
- * has trailing junk, or is NaN or infinite (*out is then unchanged).
- * Accepts what strtod() accepts (including exponents and hexadecimal).
+ * Parse the len bytes at s (no NUL needed) as one number, with optional
+ * spaces or tabs around it.  Returns 0 and sets *out, or -1 when the
+ * text is not a number or has trailing junk.  The result is the
+ * correctly rounded double, identical to strtod()'s in the C locale:
+ * decimals with at most 15 significant digits and a decimal exponent
+ * within +-22 are converted exactly with one IEEE multiplication or
+ * division (W. D. Clinger, "How to read floating point numbers
+ * accurately", PLDI 1990); other text goes through strtod().  NaN and
+ * infinities parse (as strtod() does); callers reject them.
  */
-int bg_parse_double(const char *s, double *out);
+int bg_parse_double(const char *s, size_t len, double *out);
 
 #endif
