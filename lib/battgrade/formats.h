@@ -106,6 +106,11 @@ typedef struct bg_bdf_row {
 	double current_a;        /* positive charges (BDF convention) */
 	double voltage_v;
 	double temperature_c;
+	/* Each field as the file writes it when no unit conversion was
+	 * needed, else NULL: lets a converter copy numbers exactly (and
+	 * fast).  Borrowed until the next bg_bdf_next(). */
+	const char *time_text, *current_text, *voltage_text;
+	const char *temperature_text;
 } bg_bdf_row;
 
 /*
