@@ -56,7 +56,7 @@ expect_err "column 'step_index' not used"
 expect_err "399 rows"
 checks=$((checks + 1))
 [ "$(head -1 "$P/history.csv")" = "test_time_second,current_ampere,voltage_volt,ambient_temperature_celsius" ] &&
-	[ "$(sed -n 2p "$P/history.csv")" = "0.02,0,2.9215,0" ] &&
+	[ "$(sed -n 2p "$P/history.csv")" = "0.020,0.0000,2.9215,0" ] &&
 	[ "$(wc -l <"$P/history.csv")" -eq 400 ] || fail "history.csv"
 cp "$P/history.csv" "$TMP/hist.csv"
 run "$BATTGRADE" convert --to pack "$FX/SINTEF__LiGrR2032__Landt.head400.bdf.csv" "$P"
