@@ -215,12 +215,12 @@ int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
 		b->col[R_UTIME] = -1;   /* test time is the monotone one */
 	if ((b->col[R_TTIME] < 0 && b->col[R_UTIME] < 0) ||
 	    b->col[R_V] < 0 || b->col[R_I] < 0) {
+		const char *what = b->col[R_V] < 0 ? "voltage_volt" :
+				   b->col[R_I] < 0 ? "current_ampere" :
+				   "test_time_second or unix_time_second";
 		bg_bdf_close(b);
 		return bg_error_set(err, BG_EDATA, path, 1, 0,
-				    _("BDF CSV without %s"),
-				    b->col[R_V] < 0 ? "voltage_volt" :
-				    b->col[R_I] < 0 ? "current_ampere" :
-				    "test_time_second or unix_time_second");
+				    _("BDF CSV without %s"), what);
 	}
 	bg_formats_note(notes, "%s: format bdf (BDF CSV), time column '%s'",
 			path, bg_csv_colname(b->r, (size_t)(b->col[R_TTIME] >= 0 ?
