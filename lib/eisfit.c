@@ -457,6 +457,102 @@ static double rel_rms(bg_eis_fitter *f, const double *u)
 	return sqrt(ss / (2.0 * f->n));
 }
 
+/* ---- canonical order of equivalent arcs ---------------------------- */
+
+/*
+ * Two top-level parallel groups of the same make, e.g. p(R1,CPE1) and
+ * p(R2,CPE2), can trade their values without changing Z: order them by
+ * time constant, fastest (high frequency) first, so results compare
+ * across fits.  tau = (R Q)^(1/a) for R||CPE, R C for R||C.
+ */
+static int arc_span(const bg_circuit *c, size_t arc, size_t *e0, size_t *e1)
+{
+	size_t e;
+
+	*e0 = *e1 = 0;
+	for (e = 0; e < c->nelems; e++)
+		if (c->elems[e].arc == (int)arc) {
+			if (*e1 == 0)
+				*e0 = e;
+			*e1 = e + 1;
+		}
+	return *e1 > *e0;
+}
+
+static double arc_tau(const bg_circuit *c, const double *th, size_t e0,
+		      size_t e1)
+{
+	double r = NAN, q = NAN, a = 1;
+	size_t e;
+
+	for (e = e0; e < e1; e++) {
+		const struct circ_elem *el = &c->elems[e];
+
+		if (el->in_branch)
+			return NAN;
+		if (el->type == EL_R)
+			r = th[el->first];
+		else if (el->type == EL_C)
+			q = th[el->first];
+		else if (el->type == EL_CPE) {
+			q = th[el->first];
+			a = th[el->first + 1];
+		}
+	}
+	return pow(r * q, 1 / a);
+}
+
+static int same_make(const bg_circuit *c, size_t a0, size_t a1, size_t b0,
+		     size_t b1)
+{
+	size_t k;
+
+	if (a1 - a0 != b1 - b0)
+		return 0;
+	for (k = 0; k < a1 - a0; k++)
+		if (c->elems[a0 + k].type != c->elems[b0 + k].type)
+			return 0;
+	return 1;
+}
+
+static void swap_params(const bg_circuit *c, double *u, size_t a0,
+			size_t a1, size_t b0)
+{
+	size_t k, j;
+
+	for (k = 0; k < a1 - a0; k++) {
+		const struct circ_elem *x = &c->elems[a0 + k];
+		const struct circ_elem *y = &c->elems[b0 + k];
+		int np = x->type == EL_CPE || x->type == EL_WO ||
+			 x->type == EL_WS ? 2 : 1;
+
+		for (j = 0; j < (size_t)np; j++) {
+			double t = u[x->first + j];
+
+			u[x->first + j] = u[y->first + j];
+			u[y->first + j] = t;
+		}
+	}
+}
+
+static void order_arcs(const bg_circuit *c, double *u)
+{
+	double th[MAXP];
+	size_t i, j, k, a0, a1, b0, b1;
+
+	for (i = 0; i + 1 < c->narcs; i++)
+		for (j = 0; j + 1 < c->narcs - i; j++) {
+			if (!arc_span(c, j, &a0, &a1) ||
+			    !arc_span(c, j + 1, &b0, &b1) ||
+			    !same_make(c, a0, a1, b0, b1))
+				continue;
+			for (k = 0; k < c->nparams; k++)
+				th[k] = to_theta(c->pkind[k], u[k]);
+			if (arc_tau(c, th, a0, a1) > arc_tau(c, th, b0, b1))
+				swap_params(c, u, a0, a1, b0);
+		}
+}
+
 /* ---- results ------------------------------------------------------- */
 
 static void fill_result(bg_eis_fitter *f, const double *u, double chi2,
@@ -556,6 +652,7 @@ static int fit(bg_eis_fitter *f, const bg_spectrum *s, const char *circuit,
 	if (!isfinite(best))
 		return bg_error_set(err, BG_ENOCONV, NULL, 0, 0,
 				    _("no start gave a finite fit"));
+	order_arcs(f->circ, best_u);
 	f->rms = rel_rms(f, best_u);
 	fill_result(f, best_u, best, out);
 	if (!any_ok || !(f->rms <= BAD_RMS)) {
