@@ -31,4 +31,10 @@ expect_err "too few"
 run "$BATTGRADE" kk --module M9 "$TMP/short.csv"
 expect_status 65 "unknown module"
 expect_err "no spectrum of module 'M9'"
+# a pack directory goes through the manifest and its impedance.csv
+run "$BATTGRADE" kk --json --module M02 "$SRC/tests/fixtures/packs/good"
+expect_status 0 "pack kk"
+expect_out '"module_id":"M02"'
+checks=$((checks + 1))
+[ "$(wc -l <"$TMP/out")" -eq 1 ] || fail "one module selected"
 finish

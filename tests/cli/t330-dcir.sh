@@ -41,4 +41,9 @@ printf 'test_time_second,current_ampere,voltage_volt\n2,0,3.7\n1,-5,3.6\n' \
 run "$BATTGRADE" dcir "$TMP/back.csv"
 expect_status 65 "time backwards"
 expect_err "back.csv:3:1: time goes backwards"
+# the fixture pack: 2.4 mohm modules, 1 s samples
+run "$BATTGRADE" dcir --json "$SRC/tests/fixtures/packs/good"
+expect_status 0 "pack dcir"
+expect_out '"module_id":"M03"'
+expect_out '"r_ohmic_ohm":0\.002[0-9]'
 finish
