@@ -11,8 +11,6 @@ awk 'BEGIN { print "module_id,test_time_second,current_ampere,voltage_volt";
 		if (k == 0) u1 = 0;
 		printf "M%d,%.1f,%g,%.9f\n", m, t, i, 3.7 + i * 0.010 * m + u1 } }' \
 	>"$TMP/pulse.csv"
-mkdir "$TMP/pack"
-cp "$TMP/pulse.csv" "$TMP/pack/pulse.csv"
 
 run "$BATTGRADE" dcir "$TMP/pulse.csv"
 expect_status 0 "table"
@@ -21,7 +19,7 @@ expect_status 0 "table"
 expect_out "^M1  *discharge  *10\.05  *10\.47  *12\.85  *13\.91"
 expect_out "^M2  *discharge  *20\.1  *20\.9[0-9]*  *25\.7"
 expect_out "^M1  *charge"
-run "$BATTGRADE" dcir --json --module M1 --times 2,45 --v-min 2.5 "$TMP/pack"
+run "$BATTGRADE" dcir --json --module M1 --times 2,45 --v-min 2.5 "$TMP/pulse.csv"
 expect_status 0 "json"
 expect_out '"module_id":"M1"'
 expect_out '"45":null'
