@@ -54,6 +54,23 @@ printf 'frequency_Hz,z_real_ohm,z_imag_ohm\n10,0.1,-0.01\n-1,0.1,-0.01\n' \
 run "$BATTGRADE" fit impedance "$TMP/neg.csv"
 expect_status 65 "negative frequency"
 expect_err "neg.csv:3:1: frequency must be positive"
+# Nyquist and Bode panels, written atomically; unknown formats refused
+run "$BATTGRADE" fit impedance --drop-inductive --circuit randles \
+	--plot "$TMP/fit.png" "$EX"
+expect_status 0 "plot"
+checks=$((checks + 1))
+[ "$(od -An -c -N4 "$TMP/fit.png" | tr -d ' ')" = "211PNG" ] ||
+	fail "PNG written"
+run "$BATTGRADE" fit impedance --plot "$TMP/fit.svg" "$EX"
+expect_status 0 "svg plot"
+checks=$((checks + 1))
+grep -q "<svg" "$TMP/fit.svg" || fail "SVG written"
+run "$BATTGRADE" fit impedance --plot "$TMP/fit.gif" "$EX"
+expect_status 64 "unknown plot format"
+expect_err "plot format unknown"
+checks=$((checks + 1))
+[ ! -e "$TMP/fit.gif" ] || fail "no file for an unknown format"
+
 run "$BATTGRADE" fit impedance --help
 expect_status 0 "--help"
 expect_out "usage: battgrade fit impedance"
