@@ -44,6 +44,7 @@
 struct bg_eis_fitter {
 	size_t cap, n, p;
 	struct eis_pt *pt;              /* data sorted by decreasing w */
+	struct eis_pt *pt_tmp;          /* scratch for the start features */
 	double *sr, *si;                /* 1/sigma of Re and Im rows */
 	double *jac;                    /* cached Jacobian, 2n x p */
 	double *res_re, *res_im, *fhz;  /* |Z|-normalised residuals */
@@ -73,6 +74,7 @@ void bg_eis_fitter_free(bg_eis_fitter *f)
 	if (!f)
 		return;
 	free(f->pt);
+	free(f->pt_tmp);
 	free(f->sr);
 	free(f->si);
 	free(f->jac);
@@ -92,7 +94,7 @@ void bg_eis_fitter_free(bg_eis_fitter *f)
 
 static int grow(bg_eis_fitter *f, size_t n, bg_error *err)
 {
-	void *a[8];
+	void *a[9];
 	size_t i;
 
 	if (n <= f->cap)
@@ -121,7 +123,10 @@ static int grow(bg_eis_fitter *f, size_t n, bg_error *err)
 	a[7] = realloc(f->scratch, 2 * n * sizeof(double));
 	if (a[7])
 		f->scratch = a[7];
-	for (i = 0; i < 8; i++)
+	a[8] = realloc(f->pt_tmp, n * sizeof *f->pt_tmp);
+	if (a[8])
+		f->pt_tmp = a[8];
+	for (i = 0; i < 9; i++)
 		if (!a[i])
 			return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 					    _("out of memory"));
@@ -628,7 +633,7 @@ static int fit(bg_eis_fitter *f, const bg_spectrum *s, const char *circuit,
 		return bg_error_set(err, BG_EINVAL, NULL, 0, 0,
 				    _("%zu starting values for %zu "
 				      "parameters"), nguess, f->p);
-	eis_features(&feat, f->pt, f->n, f->circ->narcs);
+	eis_features(&feat, f->pt, f->n, f->circ->narcs, f->pt_tmp);
 	good = fmax(GOOD_RMS, NOISE_FACTOR * noise_estimate(f));
 	for (k = guess ? -1 : 0; k < MAX_STARTS; k++) {
 		if (k < 0)
@@ -636,7 +641,6 @@ static int fit(bg_eis_fitter *f, const bg_spectrum *s, const char *circuit,
 		else
 			eis_start(th, f->circ, &feat, k);
 		chi2 = run_start(f, th, u, &ok);
-		any_ok |= ok;
 		if (chi2 < best) {
 			best = chi2;
 			memcpy(best_u, u, f->p * sizeof *u);
@@ -644,6 +648,9 @@ static int fit(bg_eis_fitter *f, const bg_spectrum *s, const char *circuit,
 		/* Good enough, or two starts reached the same minimum that
 		 * is not far off. */
 		rms = rel_rms(f, best_u);
+		/* a start that hit the iteration limit still counts when it
+		 * fits to the noise level */
+		any_ok |= ok || (chi2 <= best && rms < good);
 		if (rms < good || (rms < 1.2 * good &&
 				   fabs(chi2 - prev) <= 1e-6 * chi2))
 			break;
