@@ -27,6 +27,7 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multifit_nlinear.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "battgrade/circuit.h"
 #include "battgrade/eisfit.h"
@@ -43,6 +44,7 @@
 
 struct bg_eis_fitter {
 	size_t cap, n, p;
+	int weighting;
 	struct eis_pt *pt;              /* data sorted by decreasing w */
 	struct eis_pt *pt_tmp;          /* scratch for the start features */
 	double *sr, *si;                /* 1/sigma of Re and Im rows */
@@ -269,6 +271,7 @@ static int load_data(bg_eis_fitter *f, const bg_spectrum *s, int weighting,
 					      "non-positive frequency"), i + 1);
 	}
 	f->n = s->n;
+	f->weighting = weighting;
 	qsort(f->pt, f->n, sizeof *f->pt, by_freq_desc);
 	/* Unit weights are all equal to 1/mean|Z| rather than 1 ohm^-1: the
 	 * same minimum, but dimensionless residuals keep the convergence
@@ -297,12 +300,12 @@ static int load_data(bg_eis_fitter *f, const bg_spectrum *s, int weighting,
  * dominated by noise, var(d) = 6 sigma^2.  The median makes the
  * estimate robust to the curvature at a few points.
  */
-static double noise_estimate(const bg_eis_fitter *f)
+static double noise_estimate(bg_eis_fitter *f)
 {
-	double d[2 * 1024], t;
-	size_t i, j, m = 0;
+	double *d = f->scratch;
+	size_t i, m = 0;
 
-	for (i = 1; i + 1 < f->n && m + 2 <= 2 * 1024; i++) {
+	for (i = 1; i + 1 < f->n; i++) {
 		const struct eis_pt *a = &f->pt[i - 1], *b = &f->pt[i];
 		const struct eis_pt *c = &f->pt[i + 1];
 		double mod = hypot(b->zr, b->zi);
@@ -312,13 +315,7 @@ static double noise_estimate(const bg_eis_fitter *f)
 	}
 	if (m == 0)
 		return 0;
-	for (i = 1; i < m; i++)        /* insertion sort, m is small */
-		for (j = i; j > 0 && d[j - 1] > d[j]; j--) {
-			t = d[j];
-			d[j] = d[j - 1];
-			d[j - 1] = t;
-		}
-	return 1.4826 * d[m / 2] / sqrt(6.0);
+	return 1.4826 * gsl_stats_median(d, 1, m) / sqrt(6.0);
 }
 
 /* ---- transforms ---------------------------------------------------- */
@@ -440,8 +437,31 @@ static double run_start(bg_eis_fitter *f, const double *th0, double *u_out,
 	return chi2;
 }
 
-/* rms of the |Z|-normalised residuals at u (fills the residual arrays) */
+static double rel_rms_eval(bg_eis_fitter *f, const double *u);
+
+/*
+ * rms of the |Z|-normalised residuals at u, filling the residual
+ * arrays.  With modulus weighting these are GSL's own residuals when u
+ * is its current point: no need to evaluate the circuit again.
+ */
 static double rel_rms(bg_eis_fitter *f, const double *u)
+{
+	const double *r = f->ws->f->data;
+	double ss = 0;
+	size_t i;
+
+	if (f->weighting != BG_EIS_WEIGHT_MODULUS ||
+	    memcmp(u, f->ws->x->data, f->p * sizeof *u))
+		return rel_rms_eval(f, u);
+	for (i = 0; i < f->n; i++) {
+		f->res_re[i] = -r[i];
+		f->res_im[i] = -r[f->n + i];
+		ss += r[i] * r[i] + r[f->n + i] * r[f->n + i];
+	}
+	return sqrt(ss / (2.0 * f->n));
+}
+
+static double rel_rms_eval(bg_eis_fitter *f, const double *u)
 {
 	double th[MAXP], zr, zi, ss = 0;
 	struct circ_prep prep;
@@ -572,8 +592,8 @@ static void fill_result(bg_eis_fitter *f, const double *u, double chi2,
 	snprintf(out->circuit, sizeof out->circuit, "%s", c->text);
 	out->nparams = f->p;
 	out->chi2_dof = s2;
-	/* J at the solution for the covariance (re-evaluated: the cache
-	 * may hold a rejected trial point). */
+	/* J at the solution for the covariance: GSL's own when u is its
+	 * current point, else evaluated again. */
 	{
 		gsl_matrix_view J = gsl_matrix_view_array(f->jac, 2 * f->n,
 							  f->p);
@@ -645,14 +665,17 @@ static int fit(bg_eis_fitter *f, const bg_spectrum *s, const char *circuit,
 			best = chi2;
 			memcpy(best_u, u, f->p * sizeof *u);
 		}
-		/* Good enough, or two starts reached the same minimum that
-		 * is not far off. */
 		rms = rel_rms(f, best_u);
 		/* a start that hit the iteration limit still counts when it
 		 * fits to the noise level */
 		any_ok |= ok || (chi2 <= best && rms < good);
-		if (rms < good || (rms < 1.2 * good &&
-				   fabs(chi2 - prev) <= 1e-6 * chi2))
+		/* Good enough; or two starts in a row reached the best
+		 * minimum, and it is near the noise or three starts were
+		 * tried (a model that cannot fit the data closer). */
+		if (rms < good ||
+		    (fabs(chi2 - prev) <= 1e-6 * chi2 &&
+		     fabs(chi2 - best) <= 1e-6 * chi2 &&
+		     (rms < 1.2 * good || k >= 2)))
 			break;
 		prev = chi2;
 	}

@@ -81,7 +81,7 @@ static size_t valley(const struct eis_pt *p, size_t n, size_t ic)
 static double relax(const struct eis_pt *p, size_t n, size_t i)
 {
 	size_t a = i > 0 ? i - 1 : i, b = i + 1 < n ? i + 1 : i;
-	double d = log(p[a].w) - log(p[b].w);
+	double d = p[a].cp.lw - p[b].cp.lw;
 
 	return d > 0 ? (p[b].zr - p[a].zr) / d : 0;
 }
