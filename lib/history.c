@@ -132,7 +132,7 @@ int bg_history_new(bg_history **out, const bg_chem_limits *lim,
 	if (h->lim.cells_series < 1)
 		h->lim.cells_series = 1;
 	h->cap_ah = nominal_capacity_ah;
-	h->gap_s = 600;
+	h->gap_s = 6 * 3600.0;
 	h->manufacture_s = h->first_use_s = h->retirement_s = NAN;
 	*out = h;
 	return 0;
