@@ -125,11 +125,6 @@ static int lone_files(const struct hist_args *a, char **files, int n,
 	bg_chem_limits lim;
 	int rc;
 
-	if (!a->chem || !(a->cap_ah > 0)) {
-		cmd_warn(_("a log file without its pack needs --chemistry "
-			   "and a positive --nominal-capacity-ah"));
-		return BG_EUNAVAIL - 1000; /* usage, see below */
-	}
 	if ((rc = bg_chem_limits_load(&lim, a->chem, err)) < 0)
 		return rc;
 	lim.cells_series = (int)a->series;
@@ -368,11 +363,13 @@ int cmd_history(int argc, char **argv)
 			return BG_EXIT_USAGE;
 		}
 		rc = pack_dir(&a, argv[first], &h, &err);
+	} else if (!a.chem || !(a.cap_ah > 0)) {
+		cmd_warn(_("a log file without its pack needs --chemistry "
+			   "and a positive --nominal-capacity-ah"));
+		return BG_EXIT_USAGE;
 	} else {
 		rc = lone_files(&a, argv + first, argc - first, &h, &err);
 	}
-	if (rc == BG_EUNAVAIL - 1000)
-		return BG_EXIT_USAGE;
 	if (rc < 0) {
 		cmd_report(&err);
 		bg_history_free(h);

@@ -753,6 +753,12 @@ static int row_track(bg_history *h, bg_csv *r, const struct hist_cols *c,
 					    BG_EDATA,
 					    _("module '%s' is not in the "
 					      "manifest"), id);
+		/* Each module keeps about 100 KiB of counters. */
+		if (h->ntr >= HIST_MAX_MODULES)
+			return bg_csv_error(r, (size_t)c->module, err,
+					    BG_EDATA,
+					    _("more than %d modules in one "
+					      "log"), HIST_MAX_MODULES);
 		if (!(t = track_add(h, id, h->cap_ah, h->lim.cells_series)))
 			return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 					    _("out of memory"));
