@@ -446,7 +446,10 @@ static int check_signature(const char *sig, size_t siglen, const char *canon,
 	}
 	memcpy(out->kid, jws.kid, sizeof(out->kid));
 	key = keys ? bg_jwk_set_find(keys, jws.kid) : NULL;
-	if (!key)
+	if (!key && !jws.kid[0])
+		rc = refuse(out, BG_CERT_UNKNOWN_KEY, BG_EAUTH, err, "%s",
+			    _("unknown key: the signature names no key id"));
+	else if (!key)
 		rc = refuse(out, BG_CERT_UNKNOWN_KEY, BG_EAUTH, err,
 			    _("unknown key: no trusted key has id '%s'"),
 			    jws.kid);
