@@ -482,9 +482,10 @@ static int parse_array(struct parser *p, struct bg_json *v)
 		if (v->n == v->cap && grow(v, sizeof(*v->items)) < 0)
 			return oom(p);
 		rc = parse_value(p, &v->items[v->n]);
+		if (v->items[v->n])
+			v->n++;         /* owned by v even when incomplete */
 		if (rc < 0)
 			return rc;
-		v->n++;
 		skip_ws(p);
 		if (p->pos < p->len && p->s[p->pos] == ',') {
 			p->pos++;
