@@ -256,8 +256,10 @@ static void check_decision(struct sc *c, const bg_json *b)
 	if (!d)
 		return;
 	g = bg_json_string(bg_json_member(d, "grade"), NULL);
-	if (!g || strlen(g) != 1 || !strchr("ABCR", g[0]))
-		sfail(c, "decision.grade", _("must be one of A, B, C, R"));
+	if (!g || (strcmp(g, "RETEST") != 0 &&
+		   (strlen(g) != 1 || !strchr("ABCR", g[0]))))
+		sfail(c, "decision.grade",
+		      _("must be one of A, B, C, R, RETEST"));
 	arr(c, d, "applications", "decision.applications");
 	arr(c, d, "rules", "decision.rules");
 	p = obj(c, d, "policy", "decision.policy");

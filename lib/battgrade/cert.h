@@ -47,7 +47,7 @@ typedef struct bg_cert_info {
 	char schema[BG_CERT_NAME_MAX];
 	char module_id[BG_CERT_NAME_MAX];
 	char pack_id[BG_CERT_NAME_MAX];
-	char grade[4];
+	char grade[8];          /* A, B, C, R or RETEST */
 	char issuer_id[BG_CERT_NAME_MAX];
 	char issued_at[32];     /* "YYYY-MM-DDThh:mm:ssZ" */
 	char kid[BG_JWK_KID_MAX];
