@@ -7,7 +7,10 @@
  * key and writes OUT/<certificate id>.json, atomically and never over
  * a different file.  OUT defaults to the outbox that "battgrade
  * publish" drains.  With --pdf a printable one-page certificate is
- * written beside each file.
+ * written beside each file.  Given a pack directory, it grades the pack
+ * first with the default policy, when the build has the grading
+ * library (lib/battgrade/assess.h; detected at compile time so that
+ * this area builds on its own).
  */
 #include "config.h"
 
@@ -24,6 +27,14 @@
 #include "battgrade/models.h"
 #include "certcmd.h"
 #include "cmd.h"
+
+#if defined(__has_include)
+#if __has_include("battgrade/assess.h")
+#define BG_HAVE_ASSESS 1
+#include "battgrade/assess.h"
+#include "battgrade/policy.h"
+#endif
+#endif
 
 #define MAX_GRADES_BYTES (256UL * 1024 * 1024)
 
@@ -197,20 +208,31 @@ static int read_grade(cJSON **g, const char *line, size_t len,
 	return *g ? 0 : BG_EXIT_SOFTWARE;
 }
 
-static int certify_one(struct certify *c, const char *line, size_t len,
-		       unsigned long lineno)
+static void add_row(struct certify *c, const char *id, const cJSON *body,
+		    int rc, const char *path)
+{
+	const cJSON *s = cJSON_GetObjectItem(body, "subject");
+	const char *row[] = {
+		id, cJSON_GetObjectItem(s, "moduleId")->valuestring,
+		cJSON_GetObjectItem(cJSON_GetObjectItem(body, "decision"),
+				    "grade")->valuestring,
+		rc == 1 ? "unchanged" : "new", path
+	};
+
+	bg_table_add(c->table, row);
+}
+
+/* Certify one grade result; name and lineno locate it in messages. */
+static int certify_grade(struct certify *c, const cJSON *g,
+			 const char *name, unsigned long lineno)
 {
 	char id[BG_CERT_ID_MAX], path[4096], *text = NULL;
-	cJSON *g = NULL, *body = NULL;
+	cJSON *body = NULL;
 	size_t tlen;
 	bg_error err;
-	int rc, st;
+	int rc, st = 0;
 
-	st = read_grade(&g, line, len, c->input, lineno);
-	if (st)
-		return st;
-	rc = bg_cert_body_from_grade(&body, g, &c->meta, c->input, lineno,
-				     &err);
+	rc = bg_cert_body_from_grade(&body, g, &c->meta, name, lineno, &err);
 	if (rc == 0)
 		rc = bg_cert_sign(&text, &tlen, id, body, &c->key, &err);
 	if (rc == 0)
@@ -220,23 +242,64 @@ static int certify_one(struct certify *c, const char *line, size_t len,
 		cmd_report(&err);
 		st = rc == BG_EEXIST ? BG_EXIT_CANTCREAT : bg_exit_from_error(rc);
 	} else {
-		const cJSON *s = cJSON_GetObjectItem(body, "subject");
-		const char *row[] = {
-			id, cJSON_GetObjectItem(s, "moduleId")->valuestring,
-			cJSON_GetObjectItem(cJSON_GetObjectItem(body, "decision"),
-					    "grade")->valuestring,
-			rc == 1 ? "unchanged" : "new", path
-		};
-
-		bg_table_add(c->table, row);
+		add_row(c, id, body, rc, path);
 		if (c->pdf)
 			st = write_pdf(c, id, body);
 	}
 	free(text);
 	cJSON_Delete(body);
+	return st;
+}
+
+static int certify_one(struct certify *c, const char *line, size_t len,
+		       unsigned long lineno)
+{
+	cJSON *g = NULL;
+	int st = read_grade(&g, line, len, c->input, lineno);
+
+	if (st == 0)
+		st = certify_grade(c, g, c->input, lineno);
 	cJSON_Delete(g);
 	return st;
 }
+
+#ifdef BG_HAVE_ASSESS
+/* Grade the pack in dir with the default policy, then certify each
+ * module as "battgrade grade --json" would have given it. */
+static int certify_pack(struct certify *c, const char *dir)
+{
+	bg_policy *pol = NULL;
+	bg_assessor *a = NULL;
+	cJSON *mods = NULL, *m;
+	unsigned long i = 0;
+	bg_error err;
+	int rc, st = 0;
+
+	rc = bg_policy_load(&pol, "default", &err);
+	if (rc == 0)
+		rc = bg_assessor_new(&a, pol, &err);
+	if (rc == 0)
+		rc = bg_assess_pack(a, dir, &mods, &err);
+	if (rc < 0) {
+		cmd_report(&err);
+		st = bg_exit_from_error(rc);
+	}
+	cJSON_ArrayForEach(m, mods)
+		st = bg_exit_worst(st, certify_grade(c, m, dir, ++i));
+	cJSON_Delete(mods);
+	bg_assessor_free(a);
+	bg_policy_free(pol);
+	return st;
+}
+#else
+static int certify_pack(struct certify *c, const char *dir)
+{
+	(void)c;
+	cmd_warn(_("certify: '%s' is a directory: this build certifies grade results; run 'battgrade grade --json %s > grades.jsonl' and certify that file"),
+		 dir, dir);
+	return BG_EXIT_UNAVAILABLE;
+}
+#endif
 
 static int certify_lines(struct certify *c, char *text, size_t len)
 {
@@ -274,11 +337,8 @@ static int certify_input(struct certify *c)
 	bg_error err;
 	int rc;
 
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		cmd_warn(_("certify: '%s' is a directory: this build certifies grade results; run 'battgrade grade --json %s > grades.jsonl' and certify that file"),
-			 c->input, c->input);
-		return BG_EXIT_UNAVAILABLE;
-	}
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return certify_pack(c, c->input);
 	rc = bg_read_file(&text, &len, path, MAX_GRADES_BYTES, &err);
 	if (rc < 0) {
 		cmd_report(&err);

@@ -82,8 +82,11 @@ expect_status 66 "missing input"
 run "$BATTGRADE" certify --key "$TMP/nokey" --out "$TMP/b" "$G"
 expect_status 66 "missing key"
 expect_err "battgrade keygen"
+# a directory that is no pack: 66 (no manifest), or 69 in a build
+# without the grading library (t670 covers pack directories)
 run "$BATTGRADE" certify --key "$K" --out "$TMP/b" "$SRC/tests"
-expect_status 69 "pack directory without the grading library"
+checks=$((checks + 1))
+[ "$status" -eq 66 ] || [ "$status" -eq 69 ] || fail "directory: exit $status"
 run "$BATTGRADE" certify --key "$K" --issued-at yesterday "$G"
 expect_status 64 "bad --issued-at"
 run "$BATTGRADE" certify --key "$K" --valid-days 0 "$G"
