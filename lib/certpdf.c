@@ -67,6 +67,28 @@ static double num(const cJSON *o, const char *path)
 	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
+/*
+ * s cut to at most max bytes at a UTF-8 character boundary, with "…"
+ * when cut (cairo refuses invalid UTF-8, and long names would run off
+ * the page).  buf needs max + 4 bytes.
+ */
+static const char *clip(char *buf, size_t n, const char *s, size_t max)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	if (!s)
+		return NULL;
+	if (len <= max || n < max + 4) {
+		snprintf(buf, n, "%s", s);
+		return buf;
+	}
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	memcpy(buf, s, max);
+	memcpy(buf + max, "…", 4);   /* 3 bytes and the NUL */
+	return buf;
+}
+
 /* A string member as is, a number in %g, else NULL. */
 static const char *show(const cJSON *o, const char *path, char *buf,
 			size_t n)
@@ -197,17 +219,18 @@ static void draw_grade(cairo_t *cr, const cJSON *b)
 
 static void draw_subject(cairo_t *cr, const cJSON *b)
 {
-	char buf[160], v1[32], v2[32];
+	char buf[160], v1[32], v2[32], mm[160];
 	double x = MARGIN + 170, y = 108, w = 105;
 
 	y = row(cr, x, y, w, _("Module"), str(b, "subject.moduleId"));
 	y = row(cr, x, y, w, _("Pack"), str(b, "subject.packId"));
 	y = row(cr, x, y, w, _("Position in pack"),
 		show(b, "subject.positionInPack", v1, sizeof(v1)));
-	snprintf(buf, sizeof(buf), "%.24s %.24s", str(b, "subject.manufacturer")
+	snprintf(mm, sizeof(mm), "%s %s", str(b, "subject.manufacturer")
 		 ? str(b, "subject.manufacturer") : "",
 		 str(b, "subject.model") ? str(b, "subject.model") : "");
-	y = row(cr, x, y, w, _("Manufacturer, model"), buf);
+	y = row(cr, x, y, w, _("Manufacturer, model"),
+		clip(buf, sizeof(buf), mm, 38));
 	y = row(cr, x, y, w, _("Chemistry"), str(b, "subject.chemistry"));
 	snprintf(buf, sizeof(buf), "%s Ah, %s V",
 		 fmt(v1, sizeof(v1), "%.1f", num(b, "subject.ratedCapacity.value")),
@@ -230,8 +253,11 @@ static void draw_applications(cairo_t *cr, const cJSON *b)
 
 	font(cr, FONT, 1, 9.5);
 	cJSON_ArrayForEach(a, apps) {
-		snprintf(buf, sizeof(buf), _("%.30s (life P50 %s y, P10 %s y)"),
-			 str(a, "name") ? str(a, "name") : "?",
+		char nm[48];
+
+		snprintf(buf, sizeof(buf), _("%s (life P50 %s y, P10 %s y)"),
+			 clip(nm, sizeof(nm), str(a, "name") ? str(a, "name")
+							     : "?", 30),
 			 fmt(p50, sizeof(p50), "%.1f", num(a, "p50_years")),
 			 fmt(p10, sizeof(p10), "%.1f", num(a, "p10_years")));
 		text_at(cr, x, y + 13 * n++, buf);
@@ -295,7 +321,7 @@ static void rule_row(cairo_t *cr, const cJSON *r, double x, double y)
 	char v[32], t[32], id[48];
 	const char *op = str(r, "op");
 
-	snprintf(id, sizeof(id), "%.40s", str(r, "id") ? str(r, "id") : "?");
+	clip(id, sizeof(id), str(r, "id") ? str(r, "id") : "?", 36);
 	text_at(cr, x, y, id);
 	text_at(cr, x + 190, y, fmt(v, sizeof(v), "%.4g", num(r, "value")));
 	snprintf(t, sizeof(t), "%s ", op ? op : "");
@@ -611,9 +637,8 @@ static void draw_footer(cairo_t *cr, const char *id, const cJSON *b,
 	y = heading(cr, x, y, _("Issue and provenance"));
 	y = row(cr, x, y, w, _("Issued at (UTC)"), str(b, "issuedAt"));
 	y = row(cr, x, y, w, _("Retest by"), str(b, "validUntil"));
-	snprintf(buf, sizeof(buf), "%.40s%s", str(b, "issuer.id"),
-		 strlen(str(b, "issuer.id")) > 40 ? "…" : "");
-	y = row(cr, x, y, w, _("Issuer"), buf);
+	y = row(cr, x, y, w, _("Issuer"),
+		clip(buf, sizeof(buf), str(b, "issuer.id"), 40));
 	snprintf(buf, sizeof(buf), "%s, %s",
 		 str(b, "issuer.facility") ? str(b, "issuer.facility") : "—",
 		 str(b, "issuer.operator") ? str(b, "issuer.operator") : "—");
