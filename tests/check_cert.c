@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <pthread.h>
 #include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -525,6 +526,49 @@ START_TEST(test_cert_pdf)
 }
 END_TEST
 
+struct vjob {
+	const char *text;
+	size_t len;
+	int bad;
+};
+
+static void *verify_many(void *arg)
+{
+	struct vjob *j = arg;
+	bg_cert_info info;
+	bg_error err;
+	int i;
+
+	for (i = 0; i < 200; i++)
+		j->bad += bg_cert_verify(j->text, j->len, &trusted, &info,
+					 &err) != 0 ||
+			  info.reason != BG_CERT_VALID;
+	return NULL;
+}
+
+/* Verification shares no state: four threads at once all agree. */
+START_TEST(test_cert_verify_threads)
+{
+	char id[BG_CERT_ID_MAX];
+	struct vjob jobs[4];
+	pthread_t th[4];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		jobs[i].text = issue(i, &key, id, &jobs[i].len);
+		jobs[i].bad = 0;
+	}
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, verify_many,
+						&jobs[i]), 0);
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		ck_assert_int_eq(jobs[i].bad, 0);
+		free((char *)jobs[i].text);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cert");
@@ -540,6 +584,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_cert_write_no_overwrite);
 	tcase_add_test(tc, test_cert_time);
 	tcase_add_test(tc, test_cert_pdf);
+	tcase_add_test(tc, test_cert_verify_threads);
 	tcase_add_test(tf, test_cert_tampered_any_byte);
 	tcase_add_test(tf, test_cert_tampered_value);
 	tcase_add_test(tf, test_cert_swapped_signature);
