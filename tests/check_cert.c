@@ -493,7 +493,7 @@ START_TEST(test_cert_pdf)
 	/* a long name in several scripts must be cut at a character
 	 * boundary (cairo refuses broken UTF-8) */
 	cJSON_ReplaceItemInObject(g, "manufacturer", cJSON_CreateString(
-		"\xc3\x9cberlandwerke \xe5\x8c\x97\xe4\xba\xac \xc3\x9cberlandwerke "
+		"\xc3\x9c" "berlandwerke \xe5\x8c\x97\xe4\xba\xac \xc3\x9c" "berlandwerke "
 		"\xe5\x8c\x97\xe4\xba\xac\xe5\x8c\x97\xe4\xba\xac\xe5\x8c\x97"));
 	meta.registry_url = "https://registry.example.org/";
 	ck_assert_int_eq(bg_cert_body_from_grade(&body, g, &meta, "g", 1,
