@@ -81,25 +81,47 @@ double bg_evidence_value(const bg_evidence *ev, const bg_policy *p,
 	return NAN;
 }
 
+/* 1 pass, 0 fail, -1 unknown. */
+static int eval_test(const bg_evidence *ev, const bg_policy *p,
+		     const bg_policy_test *t, double *value)
+{
+	*value = bg_evidence_value(ev, p, t->input);
+	if (!isfinite(*value)) {
+		*value = NAN;
+		return -1;
+	}
+	return bg_policy_compare(t->op, *value, t->threshold);
+}
+
 static void eval_rule(bg_rule_result *r, const bg_policy *p, size_t i,
 		      const bg_evidence *ev)
 {
 	const bg_policy_rule *ru = &p->rules[i];
+	bg_policy_test main = { "", ru->op, 0 };
+	double cond;
+	int pass, any = 0;
+	size_t k;
 
 	r->rule = i;
-	r->value = bg_evidence_value(ev, p, ru->input);
-	r->threshold = bg_policy_threshold(p, i, ev->chemistry);
-	if (!isfinite(r->value)) {
-		r->value = NAN;
-		r->outcome = BG_OUTCOME_UNKNOWN;
-		r->cap = ru->on_unknown;
-	} else if (bg_policy_compare(ru->op, r->value, r->threshold)) {
+	r->cap = BG_GRADE_NONE;
+	memcpy(main.input, ru->input, sizeof(main.input));
+	main.threshold = r->threshold = bg_policy_threshold(p, i,
+							   ev->chemistry);
+	pass = eval_test(ev, p, &main, &r->value);
+	for (k = 0; k < ru->nor; k++)
+		any |= eval_test(ev, p, &ru->or_[k], &r->or_value[k]) == 1;
+	if (ru->has_when && eval_test(ev, p, &ru->when, &cond) != 1)
+		r->outcome = BG_OUTCOME_NA;
+	else if (pass == 1 || any)
 		r->outcome = BG_OUTCOME_PASS;
-		r->cap = BG_GRADE_NONE;
-	} else {
+	else if (pass < 0)
+		r->outcome = BG_OUTCOME_UNKNOWN;
+	else
 		r->outcome = BG_OUTCOME_FAIL;
+	if (r->outcome == BG_OUTCOME_UNKNOWN)
+		r->cap = ru->on_unknown;
+	else if (r->outcome == BG_OUTCOME_FAIL)
 		r->cap = ru->on_fail;
-	}
 }
 
 /* Whether a module of this grade and evidence suits profile k. */
@@ -161,6 +183,7 @@ const char *bg_outcome_name(int outcome)
 	switch (outcome) {
 	case BG_OUTCOME_PASS: return "pass";
 	case BG_OUTCOME_FAIL: return "fail";
+	case BG_OUTCOME_NA: return "not_applicable";
 	default: return "unknown";
 	}
 }

@@ -262,8 +262,64 @@ static int parse_op(struct ctx *c, const cJSON *r, const char *where,
 
 static const char *const rule_members[] = {
 	"id", "input", "op", "threshold", "unit", "on_fail", "on_unknown",
-	"text", NULL
+	"text", "or", "when", NULL
 };
+
+/* A {input, op, threshold} object: the "when" condition or one of the
+ * "or" alternatives of a rule. */
+static int parse_test(struct ctx *c, const bg_policy *p, const cJSON *t,
+		      const char *where, bg_policy_test *out)
+{
+	static const char *const names[] = { "input", "op", "threshold",
+					     NULL };
+	int rc;
+
+	if (!cJSON_IsObject(t))
+		return bad(c->err, c->path, where, _("must be an object"));
+	if ((rc = only(c, t, where, names)) ||
+	    (rc = get_string(c, t, where, "input", 1, out->input,
+			     sizeof(out->input))))
+		return rc;
+	if (!input_known(p, out->input))
+		return bad(c->err, c->path, c->member,
+			   _("'%s' is not evidence the grader knows"),
+			   out->input);
+	if ((rc = parse_op(c, t, where, &out->op)))
+		return rc;
+	return get_number(c, t, where, "threshold", -1e9, 1e9,
+			  &out->threshold);
+}
+
+static int parse_rule_extras(struct ctx *c, const bg_policy *p,
+			     const cJSON *r, const char *where,
+			     bg_policy_rule *ru)
+{
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(r, "when");
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(r, "or"), *t;
+	char sub[160];
+	int rc;
+
+	if (w) {
+		snprintf(sub, sizeof(sub), "%s.when", where);
+		if ((rc = parse_test(c, p, w, sub, &ru->when)))
+			return rc;
+		ru->has_when = 1;
+	}
+	if (!o)
+		return 0;
+	snprintf(sub, sizeof(sub), "%s.or", where);
+	if (!cJSON_IsArray(o) || cJSON_GetArraySize(o) > BG_POLICY_MAX_OR)
+		return bad(c->err, c->path, sub,
+			   _("must be an array of at most %d tests"),
+			   BG_POLICY_MAX_OR);
+	cJSON_ArrayForEach(t, o) {
+		snprintf(sub, sizeof(sub), "%s.or[%zu]", where, ru->nor);
+		if ((rc = parse_test(c, p, t, sub, &ru->or_[ru->nor])))
+			return rc;
+		ru->nor++;
+	}
+	return 0;
+}
 
 static int parse_rule(struct ctx *c, bg_policy *p, const cJSON *r,
 		      const char *where, const char *gate)
@@ -294,7 +350,8 @@ static int parse_rule(struct ctx *c, bg_policy *p, const cJSON *r,
 	    (rc = get_grade(c, r, where, "on_fail", 1, &ru->on_fail)) ||
 	    (rc = get_grade(c, r, where, "on_unknown", 0, &ru->on_unknown)) ||
 	    (rc = get_string(c, r, where, "text", 0, ru->text,
-			     sizeof(ru->text))))
+			     sizeof(ru->text))) ||
+	    (rc = parse_rule_extras(c, p, r, where, ru)))
 		return rc;
 	for (i = 0; i < p->nrules; i++)
 		if (!strcmp(p->rules[i].id, ru->id)) {

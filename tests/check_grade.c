@@ -63,7 +63,7 @@ static void healthy(bg_evidence *ev)
 enum field {
 	F_NONE, F_HISTORY, F_OV, F_UV, F_OT, F_UTC, F_OC, F_CAPMEAS, F_CAPFIT,
 	F_KK, F_ZFIT, F_SOHC, F_SOHR, F_KNEE, F_ONSET, F_RUL_HOME, F_RUL_TEL,
-	F_CHEM_LFP
+	F_RUL_PEAK, F_CHEM_LFP
 };
 
 static void set(bg_evidence *ev, enum field f, double v)
@@ -86,6 +86,7 @@ static void set(bg_evidence *ev, enum field f, double v)
 	case F_ONSET: ev->knee_onset = v; break;
 	case F_RUL_HOME: ev->rul_p10_years[prof("home-storage")] = v; break;
 	case F_RUL_TEL: ev->rul_p10_years[prof("telecom-backup")] = v; break;
+	case F_RUL_PEAK: ev->rul_p10_years[prof("peak-shaving")] = v; break;
 	case F_CHEM_LFP:
 		snprintf(ev->chemistry, sizeof(ev->chemistry), "LFP");
 		ev->soh_capacity = v;
@@ -98,6 +99,8 @@ static const struct gcase {
 	enum field f;
 	double v;
 	const char *grade, *deciding; /* deciding NULL: none failed */
+	enum field f2;                /* a second change, or F_NONE */
+	double v2;
 } cases[] = {
 	{ "healthy", F_NONE, 0, "A", NULL },
 	/* traceability */
@@ -107,8 +110,8 @@ static const struct gcase {
 	{ "0 over-voltage", F_OV, 0, "A", NULL },
 	{ "over-voltage unknown", F_OV, NAN, "A", NULL },
 	{ "1 under-voltage", F_UV, 1, "R", "events.undervoltage" },
-	{ "over-temp at allowance", F_OT, 2, "A", NULL },
-	{ "over-temp above", F_OT, 3, "R", "events.overtemperature" },
+	{ "over-temp at allowance", F_OT, 0, "A", NULL },
+	{ "over-temp above", F_OT, 1, "R", "events.overtemperature" },
 	{ "under-temp charge at", F_UTC, 5, "A", NULL },
 	{ "under-temp charge above", F_UTC, 6, "C",
 	  "events.undertemp_charge" },
@@ -150,10 +153,24 @@ static const struct gcase {
 	{ "home P10 at 10", F_RUL_HOME, 10, "A", NULL },
 	{ "home P10 below 10", F_RUL_HOME, 9.99, "B", "rul.A" },
 	{ "home P10 at 8", F_RUL_HOME, 8, "B", "rul.A" },
-	{ "home P10 below 8", F_RUL_HOME, 7.99, "C", "rul.B" },
+	{ "home P10 below 8, peak at 5", F_RUL_HOME, 7.99, "B", "rul.A",
+	  F_RUL_PEAK, 5 },
+	{ "home P10 below 8, peak below 5", F_RUL_HOME, 7.99, "C", "rul.B",
+	  F_RUL_PEAK, 4.99 },
+	{ "home at 8, peak below 5", F_RUL_HOME, 8, "B", "rul.A",
+	  F_RUL_PEAK, 4.99 },
+	/* a known failure is not rescued by an unknown alternative */
+	{ "home below 8, peak unknown", F_RUL_HOME, 7.99, "C", "rul.B",
+	  F_RUL_PEAK, NAN },
 	{ "home P10 unknown", F_RUL_HOME, NAN, "A", NULL },
-	{ "telecom P10 at 5", F_RUL_TEL, 5, "A", NULL },
-	{ "telecom P10 below 5", F_RUL_TEL, 4.99, "R", "rul.C" },
+	/* backup P10 >= 5 only matters with a knee onset */
+	{ "telecom P10 below 5, no onset", F_RUL_TEL, 4.99, "A", NULL },
+	{ "onset, telecom P10 at 5", F_RUL_TEL, 5, "C", "knee.onset",
+	  F_ONSET, 1 },
+	{ "onset, telecom P10 below 5", F_RUL_TEL, 4.99, "R", "rul.C",
+	  F_ONSET, 1 },
+	{ "onset, telecom P10 unknown", F_RUL_TEL, NAN, "C", "knee.onset",
+	  F_ONSET, 1 },
 };
 
 static const char *rule_id(const bg_grade_result *g)
@@ -170,6 +187,7 @@ START_TEST(test_grade_gates_and_boundaries)
 
 	healthy(&ev);
 	set(&ev, c->f, c->v);
+	set(&ev, c->f2, c->v2);
 	bg_grade_eval(&g, pol, &ev);
 	d = rule_id(&g);
 	if (strcmp(bg_grade_name(g.grade), c->grade))

@@ -135,6 +135,14 @@ static const struct {
 	  "colour: unknown member" },
 	{ "\"grades\":[\"A\",\"B\"]", "\"grades\":[\"R\"]",
 	  "applications[0].grades: only grades A, B and C" },
+	{ "\"on_unknown\":\"RETEST\"}", "\"on_unknown\":\"RETEST\","
+	  "\"or\":{}}", "gates[0].rules[1].or: must be an array" },
+	{ "\"on_unknown\":\"RETEST\"}", "\"on_unknown\":\"RETEST\","
+	  "\"when\":{\"input\":\"knee\",\"op\":\">=\",\"threshold\":1}}",
+	  "gates[0].rules[1].when.input: 'knee' is not evidence" },
+	{ "\"on_unknown\":\"RETEST\"}", "\"on_unknown\":\"RETEST\","
+	  "\"or\":[{\"input\":\"soh_capacity\",\"op\":\">=\"}]}",
+	  "gates[0].rules[1].or[0].threshold: required member missing" },
 	{ "\"on_fail\":\"B\",\"on_unknown\"", "\"on_fail\":\"B\",\"unit\":7,"
 	  "\"on_unknown\"", "gates[0].rules[1].unit: must be a string" },
 };

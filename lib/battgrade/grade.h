@@ -6,7 +6,9 @@
  * the evidence.  Each policy rule compares one evidence input with its
  * threshold (per chemistry): pass, fail (the rule caps the grade at its
  * on_fail grade) or unknown (the input is missing; capped at
- * on_unknown, or no effect).  The grade is the lowest cap, R < RETEST
+ * on_unknown, or no effect).  A rule may hold alternatives ("or": it
+ * passes when any of its tests passes) and a condition ("when": it
+ * applies only when that test passes).  The grade is the lowest cap, R < RETEST
  * < C < B < A ("lowest outcome wins"); the deciding rule is the first
  * rule, in gate order, that imposed it.
  *
@@ -69,7 +71,11 @@ void bg_evidence_init(bg_evidence *ev);
 double bg_evidence_value(const bg_evidence *ev, const bg_policy *p,
 			 const char *input);
 
-enum bg_outcome { BG_OUTCOME_PASS, BG_OUTCOME_FAIL, BG_OUTCOME_UNKNOWN };
+/* not_applicable: the rule's "when" condition does not hold. */
+enum bg_outcome {
+	BG_OUTCOME_PASS, BG_OUTCOME_FAIL, BG_OUTCOME_UNKNOWN,
+	BG_OUTCOME_NA
+};
 
 typedef struct bg_rule_result {
 	size_t rule;          /* index into policy->rules */
@@ -77,6 +83,7 @@ typedef struct bg_rule_result {
 	double threshold;     /* for the module's chemistry */
 	int outcome;          /* enum bg_outcome */
 	int cap;              /* grade this rule allows; BG_GRADE_NONE none */
+	double or_value[BG_POLICY_MAX_OR];  /* the alternatives' values */
 } bg_rule_result;
 
 typedef struct bg_app_result {
@@ -100,7 +107,7 @@ typedef struct bg_grade_result {
 void bg_grade_eval(bg_grade_result *out, const bg_policy *p,
 		   const bg_evidence *ev);
 
-/* "pass", "fail", "unknown" (static). */
+/* "pass", "fail", "unknown", "not_applicable" (static). */
 const char *bg_outcome_name(int outcome);
 
 /* "initial_resistance_ohm", "earliest_recorded", "unknown" (static). */

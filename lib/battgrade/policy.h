@@ -35,12 +35,25 @@ enum bg_policy_op { BG_OP_GE, BG_OP_GT, BG_OP_LE, BG_OP_LT, BG_OP_EQ };
 #define BG_POLICY_MAX_PROFILES 16
 #define BG_POLICY_ID_MAX 48
 
+/* One comparison: evidence input, operator, threshold. */
+typedef struct bg_policy_test {
+	char input[BG_POLICY_ID_MAX];  /* evidence name, see grade.h */
+	int op;                        /* enum bg_policy_op */
+	double threshold;
+} bg_policy_test;
+
+#define BG_POLICY_MAX_OR 2
+
 typedef struct bg_policy_rule {
 	char id[BG_POLICY_ID_MAX];     /* "soh_capacity.A" */
 	char gate[BG_POLICY_ID_MAX];   /* "health" */
 	char input[BG_POLICY_ID_MAX];  /* evidence name, see grade.h */
 	int op;                        /* enum bg_policy_op */
 	double threshold;              /* default for every chemistry */
+	size_t nor;                    /* alternatives: the rule also */
+	bg_policy_test or_[BG_POLICY_MAX_OR]; /* passes when one passes */
+	int has_when;                  /* applies only when this holds */
+	bg_policy_test when;
 	char unit[16];
 	int on_fail;                   /* enum bg_grade cap */
 	int on_unknown;                /* cap, or BG_GRADE_NONE: no effect */
