@@ -537,11 +537,65 @@ static int parse_chemistry(struct ctx *c, bg_policy *p, const cJSON *chem)
 	return 0;
 }
 
+static int parse_reference(struct ctx *c, bg_policy *p, const cJSON *root)
+{
+	char name[BG_POLICY_ID_MAX];
+	int rc;
+
+	if ((rc = get_string(c, root, "", "reference_application", 0, name,
+			     sizeof(name))))
+		return rc;
+	if (!name[0]) {
+		p->reference_profile = bg_policy_profile_index(p,
+							       "home-storage");
+		if (p->reference_profile < 0)
+			p->reference_profile = p->nprofiles ? 0 : -1;
+		return 0;
+	}
+	p->reference_profile = bg_policy_profile_index(p, name);
+	if (p->reference_profile < 0)
+		return bad(c->err, c->path, c->member,
+			   _("no application '%s'"), name);
+	return 0;
+}
+
+/* Defaults: two-arc circuit, 2 % Lin-KK limit (Schoenleber 2014;
+ * DOMAIN.md gate 2), inductive points kept. */
+static int parse_impedance(struct ctx *c, bg_policy *p, const cJSON *root)
+{
+	static const char *const names[] = { "circuit", "kk_max_residual",
+					     "drop_inductive", NULL };
+	const cJSON *z = cJSON_GetObjectItemCaseSensitive(root, "impedance");
+	const cJSON *d;
+	int rc;
+
+	snprintf(p->circuit, sizeof(p->circuit), "two-arc");
+	p->kk_max_residual = 0.02;
+	p->drop_inductive = 0;
+	if (!z)
+		return 0;
+	if (!cJSON_IsObject(z))
+		return bad(c->err, c->path, "impedance", _("must be an object"));
+	if ((rc = only(c, z, "impedance", names)) ||
+	    (rc = get_string(c, z, "impedance", "circuit", 1, p->circuit,
+			     sizeof(p->circuit))) ||
+	    (rc = get_number(c, z, "impedance", "kk_max_residual", 1e-4, 1,
+			     &p->kk_max_residual)))
+		return rc;
+	d = cJSON_GetObjectItemCaseSensitive(z, "drop_inductive");
+	if (d && !cJSON_IsBool(d))
+		return bad(c->err, c->path, "impedance.drop_inductive",
+			   _("must be true or false"));
+	p->drop_inductive = d && cJSON_IsTrue(d);
+	return 0;
+}
+
 static int parse_top(struct ctx *c, bg_policy *p, const cJSON *root)
 {
 	static const char *const names[] = {
 		"name", "version", "description", "end_of_life", "matching",
-		"gates", "chemistry", "applications", NULL
+		"gates", "chemistry", "applications", "reference_application",
+		"impedance", NULL
 	};
 	static const char *const eol_names[] = { "soh_capacity",
 						 "soh_resistance", NULL };
@@ -591,6 +645,9 @@ static int parse_top(struct ctx *c, bg_policy *p, const cJSON *root)
 			return rc;
 	if (!p->nrules)
 		return bad(c->err, c->path, "gates", _("no rules"));
+	if ((rc = parse_reference(c, p, root)) ||
+	    (rc = parse_impedance(c, p, root)))
+		return rc;
 	chem = cJSON_GetObjectItemCaseSensitive(root, "chemistry");
 	if (chem && !cJSON_IsObject(chem))
 		return bad(c->err, c->path, "chemistry", _("must be an object"));

@@ -95,6 +95,13 @@ typedef struct bg_policy {
 	bg_policy_profile profiles[BG_POLICY_MAX_PROFILES];
 	size_t noverrides;
 	bg_policy_override *overrides; /* owned */
+	/* The profile whose duty gives a module's headline RUL figures
+	 * ("reference_application"; default home-storage, else the first). */
+	int reference_profile;
+	/* Impedance measurement rules ("impedance" member). */
+	char circuit[128];             /* circuit string or template */
+	double kk_max_residual;        /* Lin-KK limit, fraction of |Z| */
+	int drop_inductive;
 } bg_policy;
 
 /*
