@@ -23,6 +23,7 @@
 #include <csv.h>
 
 #include "battgrade/csvin.h"
+#include "battgrade/number.h"
 #include "i18n.h"
 
 #define INBUF_SIZE (256 * 1024)
@@ -598,19 +599,16 @@ int bg_csv_double_opt(const bg_csv *r, size_t i, double *out, int *present,
 		      bg_error *err)
 {
 	const char *s = bg_csv_field(r, i);
-	char tmp[32], *end;
+	size_t n = bg_csv_field_len(r, i), k = 0;
+	char tmp[32];
 	double v;
 
 	*present = 0;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!*s)
+	while (k < n && (s[k] == ' ' || s[k] == '\t'))
+		k++;
+	if (k == n)
 		return 0;
-	errno = 0;
-	v = strtod(s, &end);
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (end == s || *end)
+	if (bg_parse_double(s + k, n - k, &v) < 0)
 		return bg_csv_error(r, i, err, BG_EDATA,
 				    _("'%s' is not a number (column '%s')"),
 				    bg_csv_field(r, i),
