@@ -197,8 +197,9 @@ static int finish_job(const struct args *ar, struct grade_out *go,
 	int st = 0;
 
 	if (j->rc) {
+		/* A pack that cannot be graded is skipped: data error. */
 		cmd_report(&j->err);
-		st = bg_exit_from_error(j->rc);
+		st = BG_EXIT_DATAERR;
 	} else {
 		bg_grade_out_pack(go, j->dir, j->mods);
 		bg_error_clear(&err);

@@ -657,8 +657,12 @@ static cJSON *history_json(const struct packdata *pd, const char *scope)
 		return cJSON_CreateNull();
 	if (bg_history_to_json(pd->hist, *scope ? scope : NULL, &o))
 		return cJSON_CreateNull();
-	if (!*scope)
+	if (!*scope) {
+		/* The log has no module ids: the pack's figures, without the
+		 * empty per-module reports. */
+		cJSON_DeleteItemFromObjectCaseSensitive(o, "modules");
 		cJSON_AddStringToObject(o, "scope", "pack");
+	}
 	return o;
 }
 
