@@ -5,7 +5,7 @@
 #ifndef BG_REGCMD_H
 #define BG_REGCMD_H
 
-#include "battgrade/config.h"
+#include "battgrade/conf.h"
 #include "battgrade/regclient.h"
 
 /* Load the configuration and apply the flags that were given (NULL

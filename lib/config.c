@@ -1,5 +1,5 @@
 /*
- * config.c - the registry client's configuration (see battgrade/config.h).
+ * config.c - the registry client's configuration (see battgrade/conf.h).
  *
  * Precedence follows git and curl: system file, user file, the file in
  * BATTGRADE_CONFIG, environment, flags; each later source overrides
@@ -18,7 +18,7 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
-#include "battgrade/config.h"
+#include "battgrade/conf.h"
 #include "battgrade/models.h"
 #include "i18n.h"
 
