@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "battgrade/error.h"
+#include "battgrade/jws.h"
 #include "battgrade/models.h"
 #include "exit.h"
 #include "i18n.h"
@@ -283,64 +284,31 @@ out:
 	return rc;
 }
 
-/*
- * The key id of a JWK: its "kid", else the RFC 7638 thumbprint
- * (base64url SHA-256 of the required members in lexical order).
- */
-static int jwk_kid(const cJSON *jwk, char *kid, size_t len)
-{
-	const cJSON *k = cJSON_GetObjectItemCaseSensitive(jwk, "kid");
-	const cJSON *x = cJSON_GetObjectItemCaseSensitive(jwk, "x");
-	unsigned char h[crypto_hash_sha256_BYTES];
-	char canon[256];
-
-	if (cJSON_IsString(k) && k->valuestring[0]) {
-		snprintf(kid, len, "%s", k->valuestring);
-		return 0;
-	}
-	if (!cJSON_IsString(x) || strlen(x->valuestring) > 100)
-		return -1;
-	snprintf(canon, sizeof(canon), "{\"crv\":\"Ed25519\",\"kty\":\"OKP\","
-		 "\"x\":\"%s\"}", x->valuestring);
-	crypto_hash_sha256(h, (const unsigned char *)canon, strlen(canon));
-	sodium_bin2base64(kid, len, h, sizeof(h),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	return 0;
-}
-
-/* Read and check an Ed25519 public JWK; its compact JSON into *json. */
+/* Read and check an Ed25519 public JWK (cert module's rules: a "kid"
+ * must be its RFC 7638 thumbprint, no private part); its canonical JSON
+ * into *json. */
 static int load_jwk(const char *path, char **json, char *kid, size_t len)
 {
-	const cJSON *kty, *crv, *x, *d;
 	bg_error err;
+	bg_jwk key;
 	char *text = NULL;
-	cJSON *jwk;
-	int bad;
+	size_t n = 0;
+	int rc;
 
-	if (bg_read_file(&text, NULL, path, 64 * 1024, &err)) {
+	if (bg_read_file(&text, &n, path, 64 * 1024, &err)) {
 		report(&err);
 		return BG_EXIT_NOINPUT;
 	}
-	jwk = cJSON_Parse(text);
+	rc = bg_jwk_from_json(&key, text, n, path, &err);
 	free(text);
-	kty = cJSON_GetObjectItemCaseSensitive(jwk, "kty");
-	crv = cJSON_GetObjectItemCaseSensitive(jwk, "crv");
-	x = cJSON_GetObjectItemCaseSensitive(jwk, "x");
-	d = cJSON_GetObjectItemCaseSensitive(jwk, "d");
-	bad = !cJSON_IsString(kty) || strcmp(kty->valuestring, "OKP") ||
-	      !cJSON_IsString(crv) || strcmp(crv->valuestring, "Ed25519") ||
-	      !cJSON_IsString(x) || jwk_kid(jwk, kid, len);
-	if (bad || d) {
-		warn(_("%s: %s"), path, d ? _("holds a private key: give the "
-		     "public JWK") : _("not an Ed25519 public JWK"));
-		cJSON_Delete(jwk);
-		return BG_EXIT_DATAERR;
+	if (!rc)
+		rc = bg_jwk_to_json(json, &key, &err);
+	if (rc) {
+		report(&err);
+		return bg_exit_from_error(rc);
 	}
-	if (!cJSON_GetObjectItemCaseSensitive(jwk, "kid"))
-		cJSON_AddStringToObject(jwk, "kid", kid);
-	*json = cJSON_PrintUnformatted(jwk);
-	cJSON_Delete(jwk);
-	return *json ? 0 : BG_EXIT_SOFTWARE;
+	snprintf(kid, len, "%s", key.kid);
+	return 0;
 }
 
 static int name_ok(const char *s)
