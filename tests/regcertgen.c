@@ -10,6 +10,8 @@
  * "M<FIRST+i>" of pack "P<(FIRST+i)/8>", each signed with the real
  * certificate code (cert.h).  Running "battgrade certify" per module
  * would measure process start-up, not the registry.  Prints the ids.
+ * REGCERTGEN_ISSUER and REGCERTGEN_TIME (epoch seconds) override the
+ * issuer id and the issue time, so two keys can sign the same bodies.
  */
 #include "config.h"
 
@@ -120,7 +122,9 @@ int main(int argc, char **argv)
 	meta.issuer_id = getenv("REGCERTGEN_ISSUER") ?
 			 getenv("REGCERTGEN_ISSUER") : "DE-REPURPOSE-0001";
 	meta.facility = "test bench";
-	meta.issued_at = time(NULL);
+	meta.issued_at = getenv("REGCERTGEN_TIME") ?
+			 (time_t)strtoll(getenv("REGCERTGEN_TIME"), NULL, 10) :
+			 time(NULL);
 	meta.valid_days = 365;
 	meta.tool_version = PACKAGE_VERSION;
 	for (i = 0; i < count && !rc; i++)
