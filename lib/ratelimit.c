@@ -93,7 +93,7 @@ int bg_ratelimit_take(bg_ratelimit *rl, const char *key, double now_s,
 	if (b->tokens > rl->burst)
 		b->tokens = rl->burst;
 	b->last_s = now_s;
-	ok = b->tokens >= 1.0;
+	ok = b->tokens >= 1.0 - 1e-9; /* clock differences are inexact */
 	if (ok)
 		b->tokens -= 1.0;
 	else
