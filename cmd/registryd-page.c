@@ -119,10 +119,29 @@ static const char *scalar(const cJSON *v, char *tmp, size_t len)
 }
 
 /* One row per leaf, with the dotted path below the section as label. */
+/* {"value": x, "unit": u} as "x u", into tmp; NULL when not that. */
+static const char *quantity(const cJSON *v, char *tmp, size_t len)
+{
+	const cJSON *val = cJSON_GetObjectItemCaseSensitive(v, "value");
+	const cJSON *unit = cJSON_GetObjectItemCaseSensitive(v, "unit");
+	char num[64];
+
+	if (!cJSON_IsObject(v) || !cJSON_IsNumber(val) ||
+	    !cJSON_IsString(unit) || cJSON_GetArraySize(v) != 2)
+		return NULL;
+	snprintf(num, sizeof(num), "%.6g", val->valuedouble);
+	snprintf(tmp, len, "%s %s", num, strcmp(unit->valuestring, "1") ?
+		 unit->valuestring : "");
+	return tmp;
+}
+
 static void rows(struct buf *b, const cJSON *v, const char *path, int depth)
 {
-	char tmp[64], sub[256];
+	char tmp[128], sub[256];
 	const char *s = scalar(v, tmp, sizeof(tmp));
+
+	if (!s)
+		s = quantity(v, tmp, sizeof(tmp));
 	const cJSON *k;
 	int i = 0;
 
@@ -182,7 +201,7 @@ static void header(struct buf *b, const bg_regdb_cert *c,
 	putf(b, "</p><p class=\"%s\"><b>%s</b> ", verified ? "ok" : "bad",
 	     verified ? "&#10004; Verified:" : "&#10008; Not verified:");
 	put_esc(b, status);
-	puts_raw(b, "</p></div></div><h2>record</h2><table>");
+	puts_raw(b, "</p></div></div>");
 }
 
 static void record(struct buf *b, const bg_regdb_cert *c)
@@ -195,6 +214,7 @@ static void record(struct buf *b, const bg_regdb_cert *c)
 			      c->digest };
 	size_t i;
 
+	puts_raw(b, "<h2>registry record</h2><table>");
 	for (i = 0; i < sizeof(lab) / sizeof(lab[0]); i++) {
 		puts_raw(b, "<tr><th>");
 		puts_raw(b, lab[i]);
@@ -203,6 +223,145 @@ static void record(struct buf *b, const bg_regdb_cert *c)
 		puts_raw(b, "</td></tr>");
 	}
 	puts_raw(b, "</table>");
+}
+
+/* The member at a dotted path, or NULL. */
+static const cJSON *at(const cJSON *v, const char *path)
+{
+	char part[64];
+	const char *dot;
+
+	while (v && *path) {
+		dot = strchr(path, '.');
+		snprintf(part, sizeof(part), "%.*s", (int)(dot ? (size_t)(dot -
+			 path) : strlen(path)), path);
+		v = cJSON_GetObjectItemCaseSensitive(v, part);
+		path = dot ? dot + 1 : path + strlen(path);
+	}
+	return v;
+}
+
+/* The figures a buyer looks at first, where the certificate has them. */
+static void key_figures(struct buf *b, const cJSON *body)
+{
+	static const char *const fig[][2] = {
+		{ "remaining capacity", "measuredState.remainingCapacity" },
+		{ "capacity fade", "measuredState.capacityFade" },
+		{ "internal resistance", "measuredState.internalResistance" },
+		{ "resistance increase",
+		  "measuredState.internalResistanceIncrease" },
+		{ "rated capacity", "subject.ratedCapacity" },
+		{ "nominal voltage", "subject.nominalVoltage" },
+		{ "equivalent full cycles", "history.numberOfFullCycles" },
+		{ "remaining useful life P50 (years)",
+		  "degradationModel.remainingUsefulLife.p50Years" },
+		{ "remaining useful life P10 (years)",
+		  "degradationModel.remainingUsefulLife.p10Years" },
+		{ "chemistry", "subject.chemistry" },
+		{ "manufacturer", "subject.manufacturer" },
+		{ "model", "subject.model" },
+		{ "valid until", "validUntil" },
+		{ "issued by", "issuer.id" },
+	};
+	char tmp[128];
+	const char *s;
+	size_t i;
+
+	puts_raw(b, "<h2>key figures</h2><table>");
+	for (i = 0; i < sizeof(fig) / sizeof(fig[0]); i++) {
+		const cJSON *v = at(body, fig[i][1]);
+
+		if (!(s = scalar(v, tmp, sizeof(tmp))) &&
+		    !(s = quantity(v, tmp, sizeof(tmp))))
+			continue;
+		puts_raw(b, "<tr><th>");
+		puts_raw(b, fig[i][0]);
+		puts_raw(b, "</th><td>");
+		put_esc(b, s);
+		puts_raw(b, "</td></tr>");
+	}
+	puts_raw(b, "</table>");
+}
+
+/* State of health as a bar: capacity-based SOH, 0..1. */
+static void soh_bar(struct buf *b, const cJSON *body)
+{
+	const cJSON *v = at(body, "measuredState.stateOfHealth.value");
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1.5)
+		return;
+	putf(b, "<p>State of health (capacity, Ah-based): <b>%.1f %%</b></p>"
+	     "<div class=\"bar\"><div style=\"width:%.1f%%\"></div></div>",
+	     100 * v->valuedouble, v->valuedouble > 1 ? 100.0 :
+	     100 * v->valuedouble);
+}
+
+/* Extent of the [x, y] pairs of a points array; 0 when fewer than 2. */
+static int extent(const cJSON *pts, double r[4])
+{
+	const cJSON *p;
+	int n = 0;
+
+	r[0] = r[2] = 1e300;
+	r[1] = r[3] = -1e300;
+	cJSON_ArrayForEach(p, pts) {
+		const cJSON *x = cJSON_GetArrayItem(p, 0);
+		const cJSON *y = cJSON_GetArrayItem(p, 1);
+
+		if (!cJSON_IsNumber(x) || !cJSON_IsNumber(y))
+			return 0;
+		r[0] = x->valuedouble < r[0] ? x->valuedouble : r[0];
+		r[1] = x->valuedouble > r[1] ? x->valuedouble : r[1];
+		r[2] = y->valuedouble < r[2] ? y->valuedouble : r[2];
+		r[3] = y->valuedouble > r[3] ? y->valuedouble : r[3];
+		n++;
+	}
+	return n >= 2 && r[1] > r[0];
+}
+
+/*
+ * Capacity against cycles from degradationModel.fade.points, as inline
+ * SVG (no script, prints as vectors).  The y axis starts at zero, so a
+ * small fade is not drawn as a cliff.
+ */
+static void fade_plot(struct buf *b, const cJSON *body)
+{
+	const cJSON *pts = at(body, "degradationModel.fade.points"), *p;
+	const double w = 480, h = 200, l = 50, bt = 30;
+	double r[4], ymax;
+	int first = 1;
+
+	if (!extent(pts, r))
+		return;
+	ymax = r[3] * 1.1;
+	puts_raw(b, "<h2>capacity fade</h2>");
+	putf(b, "<svg width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f "
+	     "%.0f\" role=\"img\" aria-label=\"capacity against cycles\">",
+	     w + l + 10, h + bt + 10, w + l + 10, h + bt + 10);
+	putf(b, "<path d=\"M%.0f 5V%.0fH%.0f\" stroke=\"#111\" "
+	     "fill=\"none\"/>", l, h + 5, l + w);
+	putf(b, "<text x=\"5\" y=\"15\" font-size=\"11\">%.3g Ah</text>"
+	     "<text x=\"5\" y=\"%.0f\" font-size=\"11\">0</text>", ymax,
+	     h + 5);
+	putf(b, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">cycle "
+	     "%.0f</text>", l + w - 60, h + 25, r[1]);
+	puts_raw(b, "<polyline fill=\"none\" stroke=\"#333\" "
+		 "stroke-width=\"2\" points=\"");
+	cJSON_ArrayForEach(p, pts) {
+		putf(b, "%s%.1f,%.1f", first ? "" : " ",
+		     l + w * (cJSON_GetArrayItem(p, 0)->valuedouble - r[0]) /
+		     (r[1] - r[0]), 5 + h - h *
+		     cJSON_GetArrayItem(p, 1)->valuedouble / ymax);
+		first = 0;
+	}
+	puts_raw(b, "\"/>");
+	cJSON_ArrayForEach(p, pts)
+		putf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>",
+		     l + w * (cJSON_GetArrayItem(p, 0)->valuedouble - r[0]) /
+		     (r[1] - r[0]), 5 + h - h *
+		     cJSON_GetArrayItem(p, 1)->valuedouble / ymax);
+	putf(b, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">cycle "
+	     "%.0f</text></svg>", l, h + 25, r[0]);
 }
 
 char *regd_page(const bg_regdb_cert *c, const char *status, int verified,
@@ -214,6 +373,11 @@ char *regd_page(const bg_regdb_cert *c, const char *status, int verified,
 							    "certificate");
 
 	header(&b, c, status, verified);
+	if (cJSON_IsObject(body)) {
+		soh_bar(&b, body);
+		key_figures(&b, body);
+		fade_plot(&b, body);
+	}
 	record(&b, c);
 	if (cJSON_IsObject(body))
 		sections(&b, body);

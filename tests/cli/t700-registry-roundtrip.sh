@@ -59,8 +59,13 @@ curl -s --max-time 10 -H 'Accept: text/html' "$URL/v1/certificates/$id" \
 	>"$TMP/page.html"
 checks=$((checks + 1))
 grep -q "<div class=\"grade\">$grade</div>" "$TMP/page.html" &&
-	grep -q "Verified:" "$TMP/page.html" ||
-	fail "HTML page lacks grade or verification"
+	grep -q "Verified:" "$TMP/page.html" &&
+	grep -q "<svg" "$TMP/page.html" ||
+	fail "HTML page lacks grade, verification or fade plot"
+sed 's/<[^>]*>/ /g' "$TMP/page.html" >"$TMP/page.txt"
+checks=$((checks + 1))
+grep -q "remaining capacity *[0-9.]* Ah" "$TMP/page.txt" ||
+	fail "HTML page lacks the remaining capacity"
 
 # Issuer keys as a JWK set, the same key as registered.
 kid=$(sed -n 's/.*"kid": *"\([^"]*\)".*/\1/p' "$TMP/key/battgrade.pub.jwk")
