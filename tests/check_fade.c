@@ -460,6 +460,32 @@ START_TEST(test_fade_knee_none_on_power_law)
 }
 END_TEST
 
+/* A flat start followed by steady fade is not a knee: the fade after
+ * the break is no faster than the history's mean rate. */
+START_TEST(test_fade_knee_none_after_flat_start)
+{
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	bg_capacity_series s;
+	bg_fade_result r;
+	size_t i;
+
+	gsl_rng_set(rng, 2718);
+	ck_assert_int_eq(fd_alloc(&s, 200), 0);
+	for (i = 0; i < s.n; i++) {
+		double x = 5.0 * (double)i;
+
+		s.pts[i].cycle_count = x;
+		s.pts[i].capacity_ah = 2.0 - (x > 100 ? 1e-3 * (x - 100) : 0) +
+				       gsl_ran_gaussian(rng, 0.003);
+	}
+	fit(&s, "auto", 0, &r);
+	ck_assert_int_eq(r.status, BG_FADE_OK);
+	ck_assert_msg(isnan(r.knee_cycle), "knee %g", r.knee_cycle);
+	fd_free(&s);
+	gsl_rng_free(rng);
+}
+END_TEST
+
 START_TEST(test_fade_json_keys)
 {
 	const double th[] = { 2.0, 3.1e-3, 0.71 };
@@ -611,6 +637,7 @@ static Suite *fade_suite(void)
 	tcase_add_loop_test(api, test_fade_bad_catalogue, 0, 3);
 	tcase_add_test(knee, test_fade_knee_found);
 	tcase_add_test(knee, test_fade_knee_none_on_power_law);
+	tcase_add_test(knee, test_fade_knee_none_after_flat_start);
 	suite_add_tcase(s, api);
 	suite_add_tcase(s, fit);
 	suite_add_tcase(s, rul);
