@@ -247,8 +247,9 @@ static void needs(struct report *rp, const int *present,
 		add_missing(rp, "capacity", _("no capacity.csv: state of "
 					      "health unknown"));
 	if (!present[1] && !present[2])
-		add_missing(rp, "resistance", _("no impedance.csv or pulse.csv: "
-						"resistance unknown"));
+		add_missing(rp, "resistance",
+			    _("no impedance.csv or pulse.csv: resistance "
+			      "unknown"));
 	for (i = 0; i < p->nmodules; i++) {
 		nocap += present[0] && !cap[i];
 		nores += (present[1] || present[2]) && !res[i];
@@ -267,9 +268,9 @@ static void needs(struct report *rp, const int *present,
 	}
 	if ((size_t)p->modules_series * (size_t)p->modules_parallel !=
 	    p->nmodules) {
-		snprintf(buf, sizeof(buf), _("pack.json lists %zu modules but "
-					     "modules_series x modules_parallel "
-					     "is %d"), p->nmodules,
+		snprintf(buf, sizeof(buf),
+			 _("pack.json lists %zu modules but modules_series x "
+			   "modules_parallel is %d"), p->nmodules,
 			 p->modules_series * p->modules_parallel);
 		add_note(rp, buf);
 	}
