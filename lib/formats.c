@@ -113,8 +113,13 @@ static int next_line(const struct bg_text *t, size_t *pos, struct bg_line *l)
 {
 	size_t p = *pos, e;
 
-	if (p >= t->len)
+	if (p >= t->len) {
+		if (!l->s) {            /* no line at all: an empty one */
+			l->s = "";
+			l->len = 0;
+		}
 		return 0;
+	}
 	const char *nl = memchr(t->buf + p, '\n', t->len - p);
 	e = nl ? (size_t)(nl - t->buf) : t->len;
 	l->s = t->buf + p;
