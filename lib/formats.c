@@ -167,6 +167,10 @@ static int contains(const struct bg_line *l, const char *needle)
 /* Copy s[0..n) trimmed of blanks, and of double quotes around it. */
 static void copy_name(char *dst, const char *s, size_t n)
 {
+	if (!s) {
+		s = "";
+		n = 0;
+	}
 	while (n && isspace((unsigned char)*s))
 		s++, n--;
 	while (n && isspace((unsigned char)s[n - 1]))
