@@ -62,6 +62,7 @@ static const struct {
 			    BG_FORMAT_SPECTRUM },
 	[BG_FORMAT_PLAIN] = { "plain", "plain CSV/TSV", BG_FORMAT_SPECTRUM },
 	[BG_FORMAT_BDF] = { "bdf", "BDF CSV", BG_FORMAT_TIMESERIES },
+	[BG_FORMAT_ARBIN] = { "arbin", "Arbin CSV", BG_FORMAT_TIMESERIES },
 };
 
 const char *bg_format_name(bg_format f)
@@ -1200,6 +1201,9 @@ static bg_format detect_text(const struct bg_text *t)
 	if (early_line(t, 40, "Instrument Model:  CHI") ||
 	    (early_line(t, 5, "A.C. Impedance") && early_line(t, 60, "Freq/")))
 		return BG_FORMAT_CHI;
+	if (contains(&l, "Data_Point") && contains(&l, "Cycle_Index") &&
+	    contains(&l, "Test_Time"))
+		return BG_FORMAT_ARBIN;
 	if (bg_bdf_is_header(l.s, l.len))
 		return BG_FORMAT_BDF;
 	if (numeric_line(&l, memchr(l.s, '\t', l.len) ? '\t' :
