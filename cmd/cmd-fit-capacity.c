@@ -354,29 +354,27 @@ static int fit_one(bg_fader *f, const struct fit_args *a,
 	bg_fade_result r;
 	bg_error err;
 	double ref = reference(a, pack, s->module_id);
+	const char *who = *s->module_id ? s->module_id : a->input;
 	int rc;
 
 	o.rated_capacity_ah = ref;
 	rc = a->resistance ? bg_fade_resistance(f, s, ref, &o, &r, &err)
 			   : bg_fade_capacity(f, s, &o, &r, &err);
 	if (rc < 0) {
-		bg_error_prefix(&err, "%s%s%s", *s->module_id ? "module " : "",
-				s->module_id, *s->module_id ? ": " : "");
+		bg_error_prefix(&err, "%s", who);
 		cmd_report(&err);
 		return bg_exit_from_error(rc);
 	}
 	if (r.rated_from_first_point && r.npoints)
 		cmd_warn(a->resistance ?
-			 _("%s%s: no initial resistance given: the first "
+			 _("%s: no initial resistance given: the first "
 			   "measured value %.4g ohm is used") :
-			 _("%s%s: no rated capacity given: the first "
+			 _("%s: no rated capacity given: the first "
 			   "measured capacity %.4g Ah is used as rated"),
-			 *s->module_id ? "module " : "", s->module_id,
-			 r.rated_capacity_ah);
-	if (!strcmp(r.axis, "days") && r.status == BG_FADE_OK)
-		cmd_warn(_("%s%s: no cycle counts: fitted against calendar "
-			   "days"), *s->module_id ? "module " : "",
-			 s->module_id);
+			 who, r.rated_capacity_ah);
+	if (!strcmp(r.axis, "days") && r.npoints)
+		cmd_warn(_("%s: no cycle counts: fitted against calendar "
+			   "days, remaining life in days"), who);
 	if (a->plot && (rc = write_plot(a->plot, s, &r, many, &err)) < 0) {
 		cmd_report(&err);
 		return bg_exit_from_error(rc);
@@ -384,6 +382,29 @@ static int fit_one(bg_fader *f, const struct fit_args *a,
 	if (a->json)
 		return print_json(s->module_id, &r);
 	return add_row(t, s->module_id, &r) < 0 ? BG_EXIT_SOFTWARE : 0;
+}
+
+/* --model must name a model of the right kind: said once, as a usage
+ * error listing the choices. */
+static int check_model(const bg_fader *f, const struct fit_args *a)
+{
+	size_t i, n = bg_fader_nmodels(f);
+	int res;
+
+	if (!a->o.model || !strcmp(a->o.model, "auto"))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!strcmp(bg_fader_model_name(f, i, &res), a->o.model) &&
+		    res == a->resistance)
+			return 0;
+	cmd_warn(_("--model: unknown %s model '%s'; choose auto or one "
+		   "of:"), a->resistance ? "resistance" : "capacity",
+		 a->o.model);
+	for (i = 0; i < n; i++)
+		if (bg_fader_model_name(f, i, &res) && res == a->resistance)
+			fprintf(stderr, "    %s\n",
+				bg_fader_model_name(f, i, NULL));
+	return BG_EXIT_USAGE;
 }
 
 static int run(const struct fit_args *a, const bg_pack *pack,
@@ -401,6 +422,11 @@ static int run(const struct fit_args *a, const bg_pack *pack,
 		cmd_report(&err);
 		bg_table_free(t);
 		return bg_exit_from_error(err.code);
+	}
+	if ((status = check_model(f, a)) != 0) {
+		bg_fader_free(f);
+		bg_table_free(t);
+		return status;
 	}
 	for (i = 0; i < set->nseries; i++) {
 		const bg_capacity_series *s = &set->series[i];
