@@ -120,6 +120,16 @@ checks=$((checks + 1))
 checks=$((checks + 1))
 [ "$(ls -A "$TMP/o" | wc -l)" -eq 1 ] || fail "no temporary file left"
 
+# A pack_id that is not a plain file name never escapes --out.
+cp -r "$P2" "$TMP/evil"
+sed 's/"pack_id": "lfp-bus-4"/"pack_id": "..\/escape"/' "$P2/pack.json" \
+	>"$TMP/evil/pack.json"
+run "$BATTGRADE" grade --out "$TMP/o" "$TMP/evil"
+expect_status 65 "unsafe pack_id"
+expect_err "pack_id '../escape' is not a safe file name"
+checks=$((checks + 1))
+[ ! -e "$TMP/escape.jsonl" ] || fail "wrote outside --out"
+
 # --policy FILE: the user's thresholds decide, and its hash is reported.
 sed 's/"op": ">=", "threshold": 0.80/"op": ">=", "threshold": 0.95/' \
 	"$SRC/models/policies/default.json" >"$TMP/strict.json"
