@@ -32,18 +32,39 @@
 #define MIN_POINTS 5
 #define MIN_FADE 0.03
 #define MIN_TEMP_SPREAD_K 5.0
+#define MAX_ITER 200
+#define PRE_ITER 15
+#define PRUNE_AICC 2.0
+#define MAX_RHO 0.9       /* variance inflation at most 19 */
+#define XTOL 1e-6
+#define GTOL 1e-6
+#define FLAT_REL 1e-7
+#define FLAT_ITER 3
+#define SUB_N 32   /* points of the sub-sampled pre-fit */
+
+/* A least-squares problem: inputs and observations. */
+struct prob {
+	bg_fade_in in;
+	const double *y;
+};
 
 struct bg_fader {
 	struct bg_fade_model *models;
 	size_t nmodels;
 	size_t cap;                 /* points the buffers hold */
 	double *x, *lx, *d, *ld, *tk, *y, *f, *J;
-	gsl_multifit_nlinear_workspace *ws[BG_FADE_MAXP + 1];
-	size_t ws_n[BG_FADE_MAXP + 1];
-	/* the current problem */
+	gsl_multifit_nlinear_workspace *ws[2][BG_FADE_MAXP + 1];
+	size_t ws_n[2][BG_FADE_MAXP + 1];
+	/* the whole history (in, y), its evenly spaced sub-sample for
+	 * cheap pre-fits, and the problem being solved */
 	bg_fade_in in;
+	struct prob full, sub, *cur;
+	double sx[SUB_N], slx[SUB_N], sd[SUB_N], sld[SUB_N], stk[SUB_N],
+	       sy[SUB_N];
 	const struct bg_fade_model *m;
 	double th[BG_FADE_MAXP], dth[BG_FADE_MAXP];
+	double jth[BG_FADE_MAXP];   /* theta of the Jacobian kept in J */
+	int j_valid;
 	double y0, ylast, xlast;    /* data summary for starting rules */
 	int have_days, have_temp, calendar_axis;
 };
@@ -102,9 +123,12 @@ void bg_fader_free(bg_fader *f)
 
 	if (!f)
 		return;
-	for (i = 0; i <= BG_FADE_MAXP; i++)
-		if (f->ws[i])
-			gsl_multifit_nlinear_free(f->ws[i]);
+	for (i = 0; i <= BG_FADE_MAXP; i++) {
+		if (f->ws[0][i])
+			gsl_multifit_nlinear_free(f->ws[0][i]);
+		if (f->ws[1][i])
+			gsl_multifit_nlinear_free(f->ws[1][i]);
+	}
 	free_buffers(f);
 	free(f->models);
 	free(f);
@@ -216,12 +240,17 @@ static void set_theta(bg_fader *f, const gsl_vector *u)
 static int cb_f(const gsl_vector *u, void *data, gsl_vector *r)
 {
 	bg_fader *f = data;
+	const struct prob *pr = f->cur;
 	size_t i;
 
 	set_theta(f, u);
-	f->m->eq->fn(f->th, &f->in, r->data, NULL);
-	for (i = 0; i < f->in.n; i++)
-		r->data[i] -= f->y[i];
+	/* The Jacobian costs little more once the powers are computed,
+	 * and GSL asks for it at every accepted point: keep it. */
+	f->m->eq->fn(f->th, &pr->in, r->data, f->J);
+	memcpy(f->jth, f->th, sizeof(f->th));
+	f->j_valid = 1;
+	for (i = 0; i < pr->in.n; i++)
+		r->data[i] -= pr->y[i];
 	return GSL_SUCCESS;
 }
 
@@ -231,8 +260,11 @@ static int cb_df(const gsl_vector *u, void *data, gsl_matrix *J)
 	size_t i, j, np = f->m->np;
 
 	set_theta(f, u);
-	f->m->eq->fn(f->th, &f->in, f->f, J->data);
-	for (i = 0; i < f->in.n; i++)
+	if (f->j_valid && !memcmp(f->jth, f->th, np * sizeof(double)))
+		memcpy(J->data, f->J, f->cur->in.n * np * sizeof(double));
+	else
+		f->m->eq->fn(f->th, &f->cur->in, f->f, J->data);
+	for (i = 0; i < f->cur->in.n; i++)
 		for (j = 0; j < np; j++)
 			J->data[i * J->tda + j] *= f->dth[j];
 	return GSL_SUCCESS;
@@ -245,9 +277,11 @@ static double rss_at(bg_fader *f, const double *th)
 	double s = 0;
 	size_t i;
 
-	f->m->eq->fn(th, &f->in, f->f, NULL);
-	for (i = 0; i < f->in.n; i++) {
-		double r = f->f[i] - f->y[i];
+	const struct prob *pr = f->cur;
+
+	f->m->eq->fn(th, &pr->in, f->f, NULL);
+	for (i = 0; i < pr->in.n; i++) {
+		double r = f->f[i] - pr->y[i];
 
 		s += r * r;
 	}
@@ -292,16 +326,16 @@ static void start_point(bg_fader *f, size_t k, double *th)
 	/* Shares: a parameter entering linearly explains a share of the
 	 * change seen up to the last point; its derivative there is
 	 * independent of its own value. */
-	one = f->in;
+	one = f->cur->in;
 	one.n = 1;
-	one.x += f->in.n - 1;
-	one.lx += f->in.n - 1;
+	one.x += f->cur->in.n - 1;
+	one.lx += f->cur->in.n - 1;
 	if (one.d) {
-		one.d += f->in.n - 1;
-		one.ld += f->in.n - 1;
+		one.d += f->cur->in.n - 1;
+		one.ld += f->cur->in.n - 1;
 	}
 	if (one.tk)
-		one.tk += f->in.n - 1;
+		one.tk += f->cur->in.n - 1;
 	for (j = 0; j < m->np; j++) {
 		const struct bg_fade_param *p = &m->par[j];
 
@@ -357,17 +391,63 @@ static size_t best_starts(bg_fader *f, size_t *best, size_t nbest,
 static gsl_multifit_nlinear_workspace *workspace(bg_fader *f, size_t p)
 {
 	gsl_multifit_nlinear_parameters par;
+	size_t n = f->cur->in.n, k = f->cur == &f->sub;
 
-	if (f->ws[p] && f->ws_n[p] == f->in.n)
-		return f->ws[p];
-	if (f->ws[p])
-		gsl_multifit_nlinear_free(f->ws[p]);
+	if (f->ws[k][p] && f->ws_n[k][p] == n)
+		return f->ws[k][p];
+	if (f->ws[k][p])
+		gsl_multifit_nlinear_free(f->ws[k][p]);
 	par = gsl_multifit_nlinear_default_parameters();
 	par.solver = gsl_multifit_nlinear_solver_cholesky;
-	f->ws[p] = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust,
-					      &par, f->in.n, p);
-	f->ws_n[p] = f->ws[p] ? f->in.n : 0;
-	return f->ws[p];
+	/* Powell's dogleg takes the full Gauss-Newton step inside the
+	 * trust region: from a pre-fit's optimum the polish on the whole
+	 * history converges in 2-3 iterations (Levenberg-Marquardt's
+	 * damping needed 6). */
+	par.trs = gsl_multifit_nlinear_trs_dogleg;
+	f->ws[k][p] = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust,
+						 &par, n, p);
+	f->ws_n[k][p] = f->ws[k][p] ? n : 0;
+	return f->ws[k][p];
+}
+
+static double cost(const gsl_multifit_nlinear_workspace *w)
+{
+	const gsl_vector *r = gsl_multifit_nlinear_residual(w);
+	double c = 0;
+	size_t i;
+
+	for (i = 0; i < r->size; i++)
+		c += r->data[i] * r->data[i];
+	return c;
+}
+
+/*
+ * The trust-region iterations with GSL's step and gradient tests, plus
+ * one on the cost: a parameter pushed against its bound runs its
+ * transformed variable off to infinity while the cost no longer moves,
+ * so several iterations without relative progress (or rejected steps)
+ * also count as converged.  Running out of iterations does not.
+ */
+static int iterate(gsl_multifit_nlinear_workspace *w, size_t maxiter)
+{
+	double prev = cost(w), c;
+	int st, info, flat = 0;
+	size_t it;
+
+	for (it = 0; it < maxiter; it++) {
+		st = gsl_multifit_nlinear_iterate(w);
+		if (st != GSL_SUCCESS && st != GSL_ENOPROG)
+			return st;
+		if (gsl_multifit_nlinear_test(XTOL, GTOL, 0, &info, w) ==
+		    GSL_SUCCESS)
+			return GSL_SUCCESS;
+		c = cost(w);
+		flat = prev - c <= FLAT_REL * prev ? flat + 1 : 0;
+		if (flat >= FLAT_ITER)
+			return GSL_SUCCESS;
+		prev = c;
+	}
+	return GSL_EMAXITER;
 }
 
 static void fit_from(bg_fader *f, const double *th0, struct fit *out)
@@ -377,10 +457,11 @@ static void fit_from(bg_fader *f, const double *th0, struct fit *out)
 	gsl_multifit_nlinear_fdf fdf;
 	double ubuf[BG_FADE_MAXP];
 	gsl_vector_view u = gsl_vector_view_array(ubuf, m->np);
-	int status, info;
+	int status;
 	size_t j;
 
 	out->ok = 0;
+	f->j_valid = 0;
 	if (!w)
 		return;
 	for (j = 0; j < m->np; j++)
@@ -388,16 +469,16 @@ static void fit_from(bg_fader *f, const double *th0, struct fit *out)
 	fdf.f = cb_f;
 	fdf.df = cb_df;
 	fdf.fvv = NULL;
-	fdf.n = f->in.n;
+	fdf.n = f->cur->in.n;
 	fdf.p = m->np;
 	fdf.params = f;
 	if (gsl_multifit_nlinear_init(&u.vector, &fdf, w) != GSL_SUCCESS)
 		return;
-	status = gsl_multifit_nlinear_driver(200, 1e-10, 1e-10, 0, NULL,
-					     NULL, &info, w);
-	/* "No progress" at a point the step cannot improve is a
-	 * converged fit (exact data); running out of iterations is not. */
-	if (status != GSL_SUCCESS && status != GSL_ENOPROG)
+	status = iterate(w, f->cur == &f->sub ? PRE_ITER : MAX_ITER);
+	/* a pre-fit only provides a starting point: take it as it is */
+	if (status == GSL_EMAXITER && f->cur == &f->sub)
+		status = GSL_SUCCESS;
+	if (status != GSL_SUCCESS)
 		return;
 	set_theta(f, w->x);
 	memcpy(out->th, f->th, sizeof(out->th));
@@ -405,7 +486,8 @@ static void fit_from(bg_fader *f, const double *th0, struct fit *out)
 	out->ok = isfinite(out->rss);
 }
 
-static void fit_model(bg_fader *f, struct fit *best)
+/* Best of the screened starting points on the current problem. */
+static void fit_starts(bg_fader *f, struct fit *best)
 {
 	double th_all[MAX_COMBOS][BG_FADE_MAXP];
 	size_t idx[MAX_COMBOS], nb, i;
@@ -418,6 +500,35 @@ static void fit_model(bg_fader *f, struct fit *best)
 		if (c.ok && (!best->ok || c.rss < best->rss))
 			*best = c;
 	}
+}
+
+/* Every k-th point (first and last included) for the pre-fits. */
+static void subsample(bg_fader *f)
+{
+	size_t n = f->in.n, k, i;
+
+	f->full.in = f->in;
+	f->full.y = f->y;
+	f->cur = &f->full;
+	f->sub.in.n = 0;
+	if (n < 4 * SUB_N)
+		return;
+	for (k = 0; k < SUB_N; k++) {
+		i = (size_t)((double)k * (double)(n - 1) / (SUB_N - 1) + 0.5);
+		f->sx[k] = f->x[i];
+		f->slx[k] = f->lx[i];
+		f->sd[k] = f->d[i];
+		f->sld[k] = f->ld[i];
+		f->stk[k] = f->tk[i];
+		f->sy[k] = f->y[i];
+	}
+	f->sub.in.n = SUB_N;
+	f->sub.in.x = f->sx;
+	f->sub.in.lx = f->slx;
+	f->sub.in.d = f->in.d ? f->sd : NULL;
+	f->sub.in.ld = f->in.d ? f->sld : NULL;
+	f->sub.in.tk = f->in.tk ? f->stk : NULL;
+	f->sub.y = f->sy;
 }
 
 /* ---- data set-up ----------------------------------------------------- */
@@ -493,6 +604,7 @@ static int load_points(bg_fader *f, const bg_capacity_series *s,
 	f->in.d = f->have_days ? f->d : NULL;
 	f->in.ld = f->have_days ? f->ld : NULL;
 	f->in.tk = f->have_temp ? f->tk : NULL;
+	subsample(f);
 	return 0;
 }
 
@@ -566,6 +678,7 @@ static void covariance(bg_fader *f, const struct fit *b, bg_fade_result *r)
 	gsl_matrix_view A = gsl_matrix_view_array(a, np, np);
 	int ok;
 
+	f->j_valid = 0;
 	f->m->eq->fn(b->th, &f->in, f->f, f->J);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < np; j++)
@@ -579,9 +692,44 @@ static void covariance(bg_fader *f, const struct fit *b, bg_fade_result *r)
 	     gsl_linalg_cholesky_invert(&A.matrix) == GSL_SUCCESS;
 	for (j = 0; j < np; j++) {
 		for (k = 0; k < np; k++)
-			r->covar[j][k] = ok ? r->s2 * a[j * np + k] : NAN;
+			r->covar[j][k] = ok ? r->variance_inflation * r->s2 *
+					      a[j * np + k] : NAN;
 		r->param_se[j] = sqrt(r->covar[j][j]);
 	}
+}
+
+/*
+ * Measured histories have serially correlated residuals (capacity
+ * recovering after rests, a model that is not quite right), which makes
+ * s^2 (J'J)^-1 far too optimistic.  With lag-1 autocorrelation rho of
+ * the residuals, an AR(1) error model inflates the variance of the
+ * estimates by (1 + rho)/(1 - rho) and leaves n (1 - rho)/(1 + rho)
+ * effective points (e.g. Bence 1995, Ecology 76:628; the usual
+ * effective-sample-size correction).  Independent noise gives rho near
+ * 0 and a factor near 1; rho <= 0 is not credited, rho is capped at 0.9.
+ */
+static double inflation(bg_fader *f, const struct fit *b)
+{
+	double num = 0, den = 0, rho, prev = 0;
+	size_t i;
+
+	f->m->eq->fn(b->th, &f->in, f->f, NULL);
+	for (i = 0; i < f->in.n; i++) {
+		double e = f->f[i] - f->y[i];
+
+		den += e * e;
+		if (i)
+			num += e * prev;
+		prev = e;
+	}
+	/* exact data: the residuals are rounding noise */
+	if (den <= 1e-24 * (double)f->in.n * f->y0 * f->y0)
+		return 1;
+	rho = num / den;
+	if (!(rho > 0))
+		return 1;
+	rho = fmin(rho, MAX_RHO);
+	return (1 + rho) / (1 - rho);
 }
 
 static void fill_fit(bg_fader *f, const struct fit *b, bg_fade_result *r)
@@ -603,7 +751,50 @@ static void fill_fit(bg_fader *f, const struct fit *b, bg_fade_result *r)
 	r->s2 = b->rss / (double)(n - m->np);
 	r->rmse = sqrt(b->rss / (double)n);
 	r->aicc = aicc(b->rss, n, m->np, f->y0);
+	r->variance_inflation = inflation(f, b);
+	r->dof = (double)n / r->variance_inflation - (double)m->np;
 	covariance(f, b, r);
+}
+
+/*
+ * Phase 1 of model selection, on the sub-sample of long histories:
+ * fit every model roughly, project its AICc to the whole history from
+ * the residual per point, and drop the models projected more than
+ * PRUNE_AICC above the best (Burnham and Anderson: a difference over 2
+ * means much less support), so that only contenders are polished.
+ */
+static void prefit(bg_fader *f, int *use, struct fit *pre)
+{
+	double proj[64], best = INFINITY;
+	size_t i, n = f->in.n, ns = f->sub.in.n;
+
+	for (i = 0; i < f->nmodels; i++) {
+		pre[i].ok = 0;
+		if (!use[i] || !ns)
+			continue;
+		f->m = &f->models[i];
+		f->cur = &f->sub;
+		fit_starts(f, &pre[i]);
+		f->cur = &f->full;
+		proj[i] = pre[i].ok ? aicc(pre[i].rss * (double)n / (double)ns,
+					   n, f->m->np, f->y0) : INFINITY;
+		best = fmin(best, proj[i]);
+	}
+	for (i = 0; i < f->nmodels; i++)
+		if (use[i] && ns && !(proj[i] <= best + PRUNE_AICC))
+			use[i] = 0;
+}
+
+/* Phase 2: the fit on the whole history, from the pre-fit when there
+ * is one.  Returns 1 when it converged. */
+static int polish(bg_fader *f, const struct fit *pre, struct fit *out)
+{
+	f->cur = &f->full;
+	if (pre->ok)
+		fit_from(f, pre->th, out);
+	else
+		fit_starts(f, out);
+	return out->ok;
 }
 
 static void init_result(bg_fade_result *r)
@@ -614,11 +805,12 @@ static void init_result(bg_fade_result *r)
 	r->aicc = r->rmse = NAN;
 	r->knee_cycle = r->knee_onset_cycle = NAN;
 	r->eol_threshold_ah = NAN;
-	r->eol_cycle_p50 = r->eol_cycle_p10 = NAN;
+	r->eol_cycle_p50 = r->eol_cycle_p10 = r->eol_cycle_p90 = NAN;
 	r->rul_cycles_p50 = r->rul_cycles_p10 = NAN;
 	r->rul_years_p50 = r->rul_years_p10 = NAN;
 	r->last_cycle = r->capacity_now_ah = r->rated_capacity_ah = NAN;
 	r->s2 = r->horizon = r->days_last = r->temp_mean_k = NAN;
+	r->variance_inflation = r->dof = NAN;
 	r->first_cycle = r->days_first = NAN;
 	for (j = 0; j < BG_FADE_MAXP; j++) {
 		r->param[j] = r->param_se[j] = NAN;
@@ -693,7 +885,7 @@ static int fit_series(bg_fader *f, const bg_capacity_series *s,
 		      double thr, bg_fade_result *r, bg_error *err)
 {
 	int use[64] = { 0 }, rc, found = 0;
-	struct fit best = { 0 }, c;
+	struct fit best = { 0 }, c, pre[64];
 	size_t i, bi = 0;
 	double fade, best_aicc = INFINITY;
 
@@ -717,12 +909,12 @@ static int fit_series(bg_fader *f, const bg_capacity_series *s,
 		return rc;
 	if (f->in.n < MIN_POINTS || (fade = summarise(f)) < MIN_FADE)
 		return 0;
+	prefit(f, use, pre);
 	for (i = 0; i < f->nmodels; i++) {
 		if (!use[i])
 			continue;
 		f->m = &f->models[i];
-		fit_model(f, &c);
-		if (!c.ok)
+		if (!polish(f, &pre[i], &c))
 			continue;
 		if (aicc(c.rss, f->in.n, f->m->np, f->y0) < best_aicc) {
 			best_aicc = aicc(c.rss, f->in.n, f->m->np, f->y0);

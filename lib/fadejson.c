@@ -46,6 +46,7 @@ static int figures(cJSON *o, const bg_fade_result *r)
 		   r->eol_threshold_ah) |
 	       num(o, "eol_cycle_p50", r->eol_cycle_p50) |
 	       num(o, "eol_cycle_p10", r->eol_cycle_p10) |
+	       num(o, "eol_cycle_p90", r->eol_cycle_p90) |
 	       num(o, "rul_cycles_p50", r->rul_cycles_p50) |
 	       num(o, "rul_cycles_p10", r->rul_cycles_p10) |
 	       num(o, "rul_years_p50", r->rul_years_p50) |

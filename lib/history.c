@@ -28,6 +28,18 @@ const double hist_c_edges[HIST_C_BINS] = { 0.1, 0.25, 0.5, 1, 2, 3, 5,
 
 static void count_cycle(void *ctx, double from, double to, double count);
 
+/* fmin/fmax are library calls that honour NaN; values here are finite
+ * (the reader rejects NaN), so plain comparisons do. */
+static double dmin(double a, double b)
+{
+	return a < b ? a : b;
+}
+
+static double dmax(double a, double b)
+{
+	return a > b ? a : b;
+}
+
 static void track_limits(const bg_history *h, struct hist_track *t)
 {
 	t->vmax = h->lim.max_cell_voltage_volt * t->series;
@@ -120,7 +132,7 @@ int bg_history_new(bg_history **out, const bg_chem_limits *lim,
 	if (h->lim.cells_series < 1)
 		h->lim.cells_series = 1;
 	h->cap_ah = nominal_capacity_ah;
-	h->gap_s = 600;
+	h->gap_s = 6 * 3600.0;
 	h->manufacture_s = h->first_use_s = h->retirement_s = NAN;
 	*out = h;
 	return 0;
@@ -284,12 +296,12 @@ static void event_mark(struct hist_track *t, int type, int on, double time,
 
 static double temp_upper(const bg_chem_limits *l)
 {
-	return fmax(l->charge_temp_max_c, l->discharge_temp_max_c);
+	return dmax(l->charge_temp_max_c, l->discharge_temp_max_c);
 }
 
 static double temp_lower(const bg_chem_limits *l)
 {
-	return fmin(l->charge_temp_min_c, l->discharge_temp_min_c);
+	return dmin(l->charge_temp_min_c, l->discharge_temp_min_c);
 }
 
 static void sample_events(const bg_history *h, struct hist_track *t,
@@ -402,8 +414,8 @@ static double life_overlap(const bg_history *h, double t0, double t1)
 
 	if (h->time_kind == TIME_TEST || isnan(lo) || isnan(hi))
 		return t1 - t0;
-	lo = fmax(lo, t0);
-	hi = fmin(hi, t1);
+	lo = dmax(lo, t0);
+	hi = dmin(hi, t1);
 	return hi > lo ? hi - lo : 0;
 }
 
@@ -437,7 +449,7 @@ static void update_soc(const bg_history *h, struct hist_track *t, double dt,
 		} else if (integrated) {
 			t->cc_soc += 0.5 * (t->i0 + i1) * dt /
 				     (3600 * t->cap_ah);
-			t->cc_soc = fmin(1, fmax(0, t->cc_soc));
+			t->cc_soc = dmin(1, dmax(0, t->cc_soc));
 		}
 		soc = t->cc_soc;
 	} else {
@@ -491,17 +503,17 @@ static void process_row(bg_history *h, struct hist_track *t,
 	}
 	if (t->rows == 1)
 		t->t_first = r->time;
-	t->t_first = fmin(t->t_first, r->time);
-	t->t_last = fmax(t->t_last, r->time);
+	t->t_first = dmin(t->t_first, r->time);
+	t->t_last = dmax(t->t_last, r->time);
 	update_soc(h, t, dt, r->i, r->soc, r->soc_ok, integrated);
 	sample_events(h, t, r->time, r->i, r->v, r->temp, r->temp_ok,
 		      r->line);
 	if (r->temp_ok) {
-		t->temp_min = fmin(t->temp_min, r->temp);
-		t->temp_max = fmax(t->temp_max, r->temp);
+		t->temp_min = dmin(t->temp_min, r->temp);
+		t->temp_max = dmax(t->temp_max, r->temp);
 	}
-	t->v_min_seen = fmin(t->v_min_seen, r->v);
-	t->v_max_seen = fmax(t->v_max_seen, r->v);
+	t->v_min_seen = dmin(t->v_min_seen, r->v);
+	t->v_max_seen = dmax(t->v_max_seen, r->v);
 	t->have_prev = 1;
 	t->t0 = r->time;
 	t->i0 = r->i;
@@ -741,6 +753,12 @@ static int row_track(bg_history *h, bg_csv *r, const struct hist_cols *c,
 					    BG_EDATA,
 					    _("module '%s' is not in the "
 					      "manifest"), id);
+		/* Each module keeps about 100 KiB of counters. */
+		if (h->ntr >= HIST_MAX_MODULES)
+			return bg_csv_error(r, (size_t)c->module, err,
+					    BG_EDATA,
+					    _("more than %d modules in one "
+					      "log"), HIST_MAX_MODULES);
 		if (!(t = track_add(h, id, h->cap_ah, h->lim.cells_series)))
 			return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 					    _("out of memory"));

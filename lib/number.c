@@ -21,11 +21,6 @@ static const double pow10_exact[23] = {
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
 };
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* strtod() on a bounded copy; -1 unless all of it is one number. */
 static int slow_path(const char *s, size_t len, double *out)
 {
@@ -67,47 +62,49 @@ static int parse_exp(const char *s, const char *e, int *out)
 
 int bg_parse_double(const char *s, size_t len, double *out)
 {
-	const char *e = s + len, *p, *digits_start;
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+	const unsigned char *dot = NULL, *d0;
 	uint64_t m = 0;
-	int neg = 0, ndig = 0, frac = 0, exp10 = 0, seen_dot = 0, any = 0;
+	unsigned d;
+	int neg = 0, ndig = 0, exp10 = 0;
 
-	while (s < e && is_blank(*s))
-		s++;
-	while (e > s && is_blank(e[-1]))
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
 		e--;
-	p = s;
-	if (p < e && (*p == '+' || *p == '-'))
+	s = (const char *)p;
+	if (p < e && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
-	digits_start = p;
-	for (; p < e; p++) {
-		if (*p >= '0' && *p <= '9') {
-			any = 1;
-			if (m == 0 && *p == '0') {
-				if (seen_dot)
-					frac++;
-				continue; /* leading zeros are not significant */
-			}
-			if (++ndig > 15)
-				return slow_path(s, (size_t)(e - s), out);
-			m = 10 * m + (uint64_t)(*p - '0');
-			frac += seen_dot;
-		} else if (*p == '.' && !seen_dot) {
-			seen_dot = 1;
-		} else {
-			break;
+	/* Integer digits, then fraction digits: two tight loops.  More
+	 * than 15 digits (leading zeros included, which is rare) take the
+	 * slow path, so m never loses a digit on the fast one. */
+	d0 = p;
+	while (p < e && (d = (unsigned)*p - '0') < 10) {
+		m = 10 * m + d;
+		p++;
+	}
+	ndig = (int)(p - d0);
+	if (p < e && *p == '.') {
+		dot = p++;
+		while (p < e && (d = (unsigned)*p - '0') < 10) {
+			m = 10 * m + d;
+			p++;
 		}
+		ndig += (int)(p - dot - 1);
 	}
-	if (!any)
-		return slow_path(s, (size_t)(e - s), out);
-	if (p < e) {
-		if ((*p != 'e' && *p != 'E') ||
-		    parse_exp(p + 1, e, &exp10) < 0)
-			return slow_path(s, (size_t)(e - s), out);
-	}
-	(void)digits_start;
-	exp10 -= frac;
+	if (ndig > 15)
+		return slow_path(s, (size_t)(e - (const unsigned char *)s),
+				 out);
+	if (!ndig || (p < e && ((*p != 'e' && *p != 'E') ||
+				parse_exp((const char *)p + 1,
+					  (const char *)e, &exp10) < 0)))
+		return slow_path(s, (size_t)(e - (const unsigned char *)s),
+				 out);
+	if (dot)
+		exp10 -= (int)(p - dot - 1);
 	if (exp10 < -22 || exp10 > 22)
-		return slow_path(s, (size_t)(e - s), out);
+		return slow_path(s, (size_t)(e - (const unsigned char *)s),
+				 out);
 	*out = exp10 < 0 ? (double)m / pow10_exact[-exp10]
 			 : (double)m * pow10_exact[exp10];
 	if (neg)

@@ -66,7 +66,7 @@ static int eval_at(const bg_fade_result *r, double x, double cpd,
 
 static double tquant(const bg_fade_result *r, double p)
 {
-	double dof = (double)r->npoints - (double)r->nparams;
+	double dof = r->dof;
 
 	return dof >= 1 ? gsl_cdf_tdist_Pinv(p, dof) : NAN;
 }
@@ -94,7 +94,7 @@ static int past(const bg_fade_result *r, double x, double cpd, double thr,
 
 	if (eval_at(r, x, cpd, &y, &sd) < 0)
 		return -1;
-	if (q > 0)
+	if (q != 0)
 		y += dir * q * sd;
 	if (!isfinite(y))
 		return -1;
@@ -153,6 +153,7 @@ void bg_fade_rul_fill(bg_fade_result *r, double thr, double cpd)
 	int p10_known = isfinite(q) && isfinite(r->covar[0][0]);
 
 	r->eol_cycle_p10 = p10_known ? crossing(r, cpd, thr, q) : NAN;
+	r->eol_cycle_p90 = p10_known ? crossing(r, cpd, thr, -q) : NAN;
 	r->rul_cycles_p50 = fmax(0, r->eol_cycle_p50 - r->last_cycle);
 	r->rul_cycles_p10 = fmax(0, r->eol_cycle_p10 - r->last_cycle);
 	if (isnan(r->eol_cycle_p50))

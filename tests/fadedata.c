@@ -138,15 +138,16 @@ int fd_read(bg_capacity_series *out, const char *path,
 
 #define NASA(id) { "NASA " id, "nasa_pcoe/" id "_capacity.csv", \
 	{ "discharge_cycle", NULL, "capacity_Ah", NULL, NULL, NULL, NULL, \
-	  0, 0 }, 1.4, "1.4 Ah (30 % fade of 2 Ah, NASA README)" }
+	  0, 0 }, 2.0, 1.4, "1.4 Ah (30 % fade of 2 Ah, NASA README)" }
 #define SEV(id) { "Severson " id, "severson2019/" id "_summary.csv", \
 	{ "cycle", NULL, "discharge_capacity_Ah", "internal_resistance_ohm", \
-	  "temperature_avg_C", NULL, NULL, 2, 0 }, 0.88, \
+	  "temperature_avg_C", NULL, NULL, 2, 0 }, 1.1, 0.88, \
 	  "0.88 Ah (80 % of 1.1 Ah, the paper's cycle life)" }
 #define DENSO(k) { "Denso series " k, \
 	"nrel_denso/denso_shared_capacity_resistance.csv", \
 	{ "equivalent_full_cycles", "time_days", "capacity_C3_Ah", \
-	  "dcir_25C_ohm", NULL, "series_index", k, 0, 1 }, 0.88 * 46.7, \
+	  "dcir_25C_ohm", NULL, "series_index", k, 0, 1 }, 46.7, \
+	  0.88 * 46.7, \
 	  "41.1 Ah (88 % of 46.7 Ah fresh: the data end at 75-93 %)" }
 
 const struct fd_real fd_reals[] = {

@@ -36,6 +36,7 @@ struct fd_real {
 	const char *name;        /* e.g. "NASA B0005" */
 	const char *file;        /* relative to real/ */
 	struct fd_cols cols;
+	double rated_ah;         /* rated (nominal) capacity */
 	double eol_ah;           /* end-of-life threshold */
 	const char *eol_note;
 };

@@ -60,12 +60,17 @@ typedef struct bg_fade_result {
 	int resistance;              /* 1: a resistance-growth fit */
 	size_t npoints;              /* points fitted */
 	double s2;                   /* residual variance chi^2/(n-p) */
-	double covar[8][8];          /* scaled parameter covariance */
+	double variance_inflation;   /* (1+rho)/(1-rho), rho = lag-1
+					autocorrelation of residuals (>= 1) */
+	double dof;                  /* n/inflation - p: for t quantiles */
+	double covar[8][8];          /* covariance: inflation s^2 (J'J)^-1 */
 	double horizon;              /* last axis value searched for EOL */
 	double first_cycle;          /* axis value of the first point */
 	double days_first, days_last; /* NAN without calendar time */
 	double temp_mean_k;          /* NAN without temperatures */
 	double cycles_per_day;       /* duty used for the figures above */
+	double eol_cycle_p90;        /* optimistic end: [p10, p90] is the
+					80 % interval; NAN beyond horizon */
 } bg_fade_result;
 
 typedef struct bg_fader bg_fader;  /* reusable workspace, one per thread */
@@ -118,6 +123,16 @@ const char *bg_fade_status_name(int status);
 /* The result as a JSON object (keys of battgrade-fit(1)); *out is
  * owned by the caller (cJSON_Delete). */
 int bg_fade_result_to_json(const bg_fade_result *r, struct cJSON **out);
+
+/*
+ * The picture of a fit (points, curve, 80 % band, threshold, knee) as
+ * a figure of the plot module (battgrade/plot.h): write it with
+ * bg_plot_write() or draw it into a page with bg_plot_draw().
+ * s is the history that was fitted.  Free with bg_plot_free().
+ */
+struct bg_plot;
+int bg_fade_plot(struct bg_plot **out, const bg_capacity_series *s,
+		 const bg_fade_result *r, bg_error *err);
 
 /* Names of the models in the catalogue for a kind ("capacity" or
  * "resistance"): count, and the i-th name (borrowed). */
