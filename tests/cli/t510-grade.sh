@@ -57,6 +57,27 @@ cmp -s "$TMP/j1" "$TMP/out" || fail "-j 1 and -j 4 differ"
 checks=$((checks + 1))
 [ "$(wc -l <"$TMP/out")" -eq 108 ] || fail "18 packs x 6 modules on average"
 
+# Memory does not grow with the number of packs: peak RSS for 160
+# packs is within 4 MiB of that for 10 (GNU time, when installed).
+if [ -x /usr/bin/time ]; then
+	rss() {
+		: >"$TMP/many"
+		i=0
+		while [ $i -lt "$1" ]; do
+			echo "$P2" >>"$TMP/many"
+			i=$((i + 1))
+		done
+		/usr/bin/time -f %M -o "$TMP/rss" "$BATTGRADE" grade --json -j 2 \
+			--from "$TMP/many" >/dev/null 2>&1
+		tail -1 "$TMP/rss"
+	}
+	small=$(rss 10)
+	big=$(rss 160)
+	checks=$((checks + 1))
+	[ $((big - small)) -lt 4096 ] ||
+		fail "peak RSS grew from $small KiB (10 packs) to $big KiB (160)"
+fi
+
 # --from - reads standard input; blank lines and comments are skipped.
 printf '# packs\n\n%s\n' "$P2" | "$BATTGRADE" grade --json --from - \
 	>"$TMP/stdin" 2>"$TMP/err"
