@@ -508,18 +508,26 @@ static void history_header(FILE *f, const bg_bdf *b, const char *module)
 	fputs(module ? ",module_id\n" : "\n", f);
 }
 
+/* A number as the file wrote it when it needed no conversion. */
+static void put_value(FILE *f, const char *text, double v)
+{
+	if (text)
+		fputs(text, f);
+	else if (!isnan(v))
+		put_num(f, v);
+}
+
 static void history_row(FILE *f, const bg_bdf *b, const bg_bdf_row *r,
 			const char *module)
 {
-	put_num(f, r->time_s);
+	put_value(f, r->time_text, r->time_s);
 	fputc(',', f);
-	put_num(f, r->current_a);
+	put_value(f, r->current_text, r->current_a);
 	fputc(',', f);
-	put_num(f, r->voltage_v);
+	put_value(f, r->voltage_text, r->voltage_v);
 	if (bg_bdf_temperature_name(b)) {
 		fputc(',', f);
-		if (!isnan(r->temperature_c))
-			put_num(f, r->temperature_c);
+		put_value(f, r->temperature_text, r->temperature_c);
 	}
 	if (module) {
 		fputc(',', f);

@@ -12,6 +12,7 @@
 
 #include "battgrade/circuit.h"
 #include "battgrade/eisfit.h"
+#include "battgrade/eisplot.h"
 #include "battgrade/kk.h"
 #include "cmd.h"
 #include "eisin.h"
@@ -19,10 +20,11 @@
 static const char usage[] =
 	"battgrade fit impedance [--drop-inductive] [--json] "
 	"[--circuit STR|TEMPLATE] "
-	"[--guess LIST] [--module ID] "
+	"[--guess LIST] [--module ID] [--plot FILE] "
 	"[--weight modulus|unit|proportional] FILE|PACKDIR";
 
-enum { O_DROP = 250, O_JSON = 256, O_CIRCUIT, O_GUESS, O_MODULE, O_WEIGHT };
+enum { O_DROP = 250, O_JSON = 256, O_CIRCUIT, O_GUESS, O_MODULE, O_PLOT,
+       O_WEIGHT };
 
 static const struct bg_opt opts[] = {
 	{ O_DROP, "drop-inductive", 0, NULL,
@@ -33,13 +35,15 @@ static const struct bg_opt opts[] = {
 	{ O_GUESS, "guess", 0, "LIST",
 	  N_("starting values, comma-separated, in parameter order") },
 	{ O_MODULE, "module", 'm', "ID", N_("only this module") },
+	{ O_PLOT, "plot", 0, "FILE",
+	  N_("Nyquist and Bode plots of the first spectrum (.svg/.png/.pdf)") },
 	{ O_WEIGHT, "weight", 'w', "modulus|unit|proportional",
 	  N_("residual weighting (default modulus)") },
 	BG_OPT_END
 };
 
 struct fit_args {
-	const char *circuit, *module;
+	const char *circuit, *module, *plot;
 	int weight, json, drop;
 	double guess[16];
 	size_t nguess;
@@ -172,6 +176,12 @@ static int fit_one(bg_eis_fitter *f, bg_eisfile_spectra *set, size_t i,
 		print_json(set, i, &r, f, &kk, kk_rc);
 	else
 		print_table(set, i, &r, f, &kk, kk_rc);
+	if (a->plot && i == 0 &&
+	    bg_eis_plot_write(a->plot, s, &r, strcmp(eisin_name(set, i), "-")
+			      ? eisin_name(set, i) : NULL, &err) < 0) {
+		cmd_report(&err);
+		return bg_exit_from_error(err.code);
+	}
 	return bg_exit_from_error(rc);
 }
 
@@ -220,6 +230,8 @@ static int parse_args(int argc, char **argv, struct fit_args *a, int *ind)
 			a->circuit = arg;
 		else if (id == O_MODULE)
 			a->module = arg;
+		else if (id == O_PLOT)
+			a->plot = arg;
 		else if (id == O_GUESS &&
 			 eisin_list("guess", arg, a->guess, 16, &a->nguess) < 0)
 			return BG_EXIT_USAGE;

@@ -4,7 +4,8 @@
  *
  * A lone log needs --chemistry and --nominal-capacity-ah; a pack
  * directory takes both, the modules and the service dates from its
- * pack.json (whose "limits" object may override the chemistry's).
+ * pack.json (whose "limits" object may override the chemistry's; the
+ * flags, when given, override pack.json).
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "battgrade/history.h"
+#include "battgrade/pack.h"
 #include "cmd.h"
 
 enum { O_JSON = 256, O_CHEM, O_CAP, O_SERIES, O_GAP };
@@ -28,7 +30,7 @@ static const struct bg_opt opts[] = {
 	{ O_CHEM, "chemistry", 0, "NAME",
 	  N_("NMC, NCA, LFP, LMO or LTO (lone file)") },
 	{ O_GAP, "gap-seconds", 0, "S",
-	  N_("longest interval that is not a data gap (default 600)") },
+	  N_("longest interval that is not a data gap (default 21600)") },
 	{ O_CAP, "nominal-capacity-ah", 0, "AH",
 	  N_("nominal capacity of the logged unit (lone file)") },
 	{ 'h', "help", 'h', NULL, N_("show this help") },
@@ -123,11 +125,6 @@ static int lone_files(const struct hist_args *a, char **files, int n,
 	bg_chem_limits lim;
 	int rc;
 
-	if (!a->chem || !(a->cap_ah > 0)) {
-		cmd_warn(_("a log file without its pack needs --chemistry "
-			   "and a positive --nominal-capacity-ah"));
-		return BG_EUNAVAIL - 1000; /* usage, see below */
-	}
 	if ((rc = bg_chem_limits_load(&lim, a->chem, err)) < 0)
 		return rc;
 	lim.cells_series = (int)a->series;
@@ -136,6 +133,86 @@ static int lone_files(const struct hist_args *a, char **files, int n,
 	if (a->gap_s > 0)
 		bg_history_set_gap_s(*out, a->gap_s);
 	return feed_files(*out, files, n, err);
+}
+
+/* Limits of the pack's chemistry, overridden by pack.json "limits"
+ * and --chemistry; the logged voltage of a pack-level log spans
+ * modules_series x cells_series cells. */
+static int pack_limits(const bg_pack *pack, const struct hist_args *a,
+		       bg_chem_limits *lim, bg_error *err)
+{
+	const cJSON *over = cJSON_GetObjectItemCaseSensitive(pack->json,
+							    "limits");
+	char where[4200];
+	int rc;
+
+	if ((rc = bg_chem_limits_load(lim, a->chem ? a->chem
+					       : pack->chemistry, err)) < 0)
+		return rc;
+	snprintf(where, sizeof(where), "%s/pack.json", pack->dir);
+	if (over && (rc = bg_chem_limits_apply(lim, over, where, err)) < 0)
+		return rc;
+	lim->cells_series = pack->modules_series *
+			    (pack->nmodules ? pack->modules[0].cells_series : 1);
+	if (lim->cells_series < 1)
+		lim->cells_series = 1;
+	return 0;
+}
+
+static double date_s(const char *s)
+{
+	double t;
+
+	return *s && bg_parse_time(s, &t) == 0 ? t : NAN;
+}
+
+static int pack_setup(bg_history *h, const bg_pack *pack, bg_error *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < pack->nmodules; i++)
+		if ((rc = bg_history_add_module(h, pack->modules[i].module_id,
+				pack->modules[i].nominal_capacity_ah,
+				pack->modules[i].cells_series, err)) < 0)
+			return rc;
+	bg_history_set_modules_series(h, pack->modules_series);
+	bg_history_set_dates(h, date_s(pack->manufacture_date),
+			     date_s(pack->first_use_date),
+			     date_s(pack->retirement_date));
+	return 0;
+}
+
+static int pack_dir(const struct hist_args *a, const char *dir,
+		    bg_history **out, bg_error *err)
+{
+	bg_chem_limits lim;
+	bg_pack *pack = NULL;
+	char path[4200];
+	char *files[1];
+	int rc;
+
+	if ((rc = bg_pack_load(&pack, dir, err)) < 0)
+		return rc;
+	if ((rc = pack_limits(pack, a, &lim, err)) < 0 ||
+	    (rc = bg_history_new(out, &lim, a->cap_ah > 0 ? a->cap_ah
+				 : pack->nominal_capacity_ah, err)) < 0 ||
+	    (rc = pack_setup(*out, pack, err)) < 0)
+		goto done;
+	if (a->gap_s > 0)
+		bg_history_set_gap_s(*out, a->gap_s);
+	if ((rc = bg_pack_path(pack, "history.csv", path, sizeof(path))) <= 0) {
+		rc = bg_error_set(err, BG_ENOENT, path, 0, 0,
+				  _("no BMS log (history.csv) in the pack: "
+				    "without recorded history a pack cannot "
+				    "be graded for reuse"));
+		goto done;
+	}
+	files[0] = path;
+	rc = feed_files(*out, files, 1, err);
+done:
+	bg_pack_free(pack);
+	return rc;
 }
 
 /* ---- the readable report ------------------------------------------ */
@@ -281,13 +358,18 @@ int cmd_history(int argc, char **argv)
 	if ((rc = parse_args(argc, argv, &a, &first)) >= 0)
 		return rc;
 	if (is_dir(argv[first])) {
-		cmd_warn(_("'%s': pack directories are not supported yet"),
-			 argv[first]);
-		return BG_EXIT_UNAVAILABLE;
-	}
-	rc = lone_files(&a, argv + first, argc - first, &h, &err);
-	if (rc == BG_EUNAVAIL - 1000)
+		if (argc - first > 1) {
+			cmd_warn(_("give one pack directory, or log files"));
+			return BG_EXIT_USAGE;
+		}
+		rc = pack_dir(&a, argv[first], &h, &err);
+	} else if (!a.chem || !(a.cap_ah > 0)) {
+		cmd_warn(_("a log file without its pack needs --chemistry "
+			   "and a positive --nominal-capacity-ah"));
 		return BG_EXIT_USAGE;
+	} else {
+		rc = lone_files(&a, argv + first, argc - first, &h, &err);
+	}
 	if (rc < 0) {
 		cmd_report(&err);
 		bg_history_free(h);

@@ -190,17 +190,33 @@ static double dcir10(const struct module *m, double g)
 /* Years until SOH_C < 60 % or SOH_R > 2.0 (second-life end of life of
  * the v1 policy) under a duty of efc_day equivalent full cycles a day
  * at 25 degC, continuing the true model; capped at 40. */
+static int past_eol(const struct module *m, const struct pack *pk,
+		    double efc_day, double y)
+{
+	double t = pk->days_end + 365.25 * y;
+	double x = pk->efc_end + efc_day * 365.25 * y;
+
+	return m->q0 * cap_rel(m, t, x) < 0.60 * m->qnom ||
+	       res_rel(m, t, x) > 2.0;
+}
+
+/* Capacity only falls and resistance only grows with y, so the first
+ * 0.01-year step past end of life is found by bisection. */
 static double rul_years(const struct module *m, const struct pack *pk,
 			double efc_day)
 {
-	for (double y = 0; y < 40; y += 0.01) {
-		double t = pk->days_end + 365.25 * y;
-		double x = pk->efc_end + efc_day * 365.25 * y;
-		if (m->q0 * cap_rel(m, t, x) < 0.60 * m->qnom ||
-		    res_rel(m, t, x) > 2.0)
-			return y;
+	long lo = 0, hi = 4000;
+
+	if (!past_eol(m, pk, efc_day, hi * 0.01))
+		return 40;
+	while (lo < hi) {
+		long mid = (lo + hi) / 2;
+		if (past_eol(m, pk, efc_day, mid * 0.01))
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	return 40;
+	return lo * 0.01;
 }
 
 /* The v1 policy table applied to the true state (DOMAIN.md). */
@@ -239,15 +255,19 @@ static void grade_truth(struct module *m, const struct pack *pk)
 		   (m->rul_home >= 8 || m->rul_peak >= 5)) {
 		m->grade = 'B';
 		snprintf(m->reason, sizeof m->reason,
-			 "SOH_C %.3f in [0.70, 0.80) or A rule failed, "
-			 "SOH_R %.3f <= 1.75, no knee, RUL(home) %.1f y, "
-			 "RUL(peak shaving) %.1f y", m->soh_c, m->soh_r,
-			 m->rul_home, m->rul_peak);
+			 "not A: %s; B: SOH_C %.3f >= 0.70, SOH_R %.3f <= "
+			 "1.75, no knee, RUL(home) %.1f y, RUL(peak shaving) "
+			 "%.1f y", m->soh_c < 0.80 ? "SOH_C < 0.80" :
+			 m->soh_r > 1.5 ? "SOH_R > 1.5" : "RUL(home) < 10 y",
+			 m->soh_c, m->soh_r, m->rul_home, m->rul_peak);
 	} else {
 		m->grade = 'C';
 		snprintf(m->reason, sizeof m->reason,
-			 "SOH_C %.3f in [0.60, 0.70) or B rule failed, "
-			 "SOH_R %.3f <= 2.0", m->soh_c, m->soh_r);
+			 "not B: %s; C: SOH_C %.3f >= 0.60, SOH_R %.3f <= 2.0, "
+			 "no knee", m->soh_c < 0.70 ? "SOH_C < 0.70" :
+			 m->soh_r > 1.75 ? "SOH_R > 1.75" :
+			 "RUL(home) < 8 y and RUL(peak shaving) < 5 y",
+			 m->soh_c, m->soh_r);
 	}
 }
 
@@ -1046,9 +1066,21 @@ static void write_truth(const struct pack *pk, const char *dir)
 
 /* ---- main ----------------------------------------------------------- */
 
+/* mkdir -p */
 static void make_dir(const char *dir)
 {
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s", dir);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST)
+			die("cannot create %s: %s", path, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(path, 0777) != 0 && errno != EEXIST)
 		die("cannot create %s: %s", dir, strerror(errno));
 }
 

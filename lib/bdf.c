@@ -215,12 +215,12 @@ int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
 		b->col[R_UTIME] = -1;   /* test time is the monotone one */
 	if ((b->col[R_TTIME] < 0 && b->col[R_UTIME] < 0) ||
 	    b->col[R_V] < 0 || b->col[R_I] < 0) {
+		const char *what = b->col[R_V] < 0 ? "voltage_volt" :
+				   b->col[R_I] < 0 ? "current_ampere" :
+				   "test_time_second or unix_time_second";
 		bg_bdf_close(b);
 		return bg_error_set(err, BG_EDATA, path, 1, 0,
-				    _("BDF CSV without %s"),
-				    b->col[R_V] < 0 ? "voltage_volt" :
-				    b->col[R_I] < 0 ? "current_ampere" :
-				    "test_time_second or unix_time_second");
+				    _("BDF CSV without %s"), what);
 	}
 	bg_formats_note(notes, "%s: format bdf (BDF CSV), time column '%s'",
 			path, bg_csv_colname(b->r, (size_t)(b->col[R_TTIME] >= 0 ?
@@ -244,11 +244,14 @@ unsigned long bg_bdf_rows(const bg_bdf *b)
 	return b->rows;
 }
 
-static int get(bg_bdf *b, enum role r, double *v, bg_error *err)
+static int get(bg_bdf *b, enum role r, double *v, const char **text,
+	       bg_error *err)
 {
-	int present, rc;
+	int present = 1, rc;
+	const char *s;
 
 	*v = NAN;
+	*text = NULL;
 	if (b->col[r] < 0)
 		return 0;
 	if (r == R_TEMP)
@@ -258,6 +261,11 @@ static int get(bg_bdf *b, enum role r, double *v, bg_error *err)
 		rc = bg_csv_double(b->r, (size_t)b->col[r], v, err);
 	if (rc < 0)
 		return rc;
+	if (!present)
+		return 0;
+	s = bg_csv_field(b->r, (size_t)b->col[r]);
+	if (b->scale[r] == 1 && b->offset[r] == 0 && !strpbrk(s, " \t"))
+		*text = s;
 	*v = *v * b->scale[r] + b->offset[r];
 	return 0;
 }
@@ -294,10 +302,11 @@ int bg_bdf_next(bg_bdf *b, bg_bdf_row *row, bg_error *err)
 	if (rc <= 0)
 		return rc;
 	if ((rc = get(b, b->col[R_TTIME] >= 0 ? R_TTIME : R_UTIME, &t,
-		      err)) < 0 ||
-	    (rc = get(b, R_V, &row->voltage_v, err)) < 0 ||
-	    (rc = get(b, R_I, &row->current_a, err)) < 0 ||
-	    (rc = get(b, R_TEMP, &row->temperature_c, err)) < 0)
+		      &row->time_text, err)) < 0 ||
+	    (rc = get(b, R_V, &row->voltage_v, &row->voltage_text, err)) < 0 ||
+	    (rc = get(b, R_I, &row->current_a, &row->current_text, err)) < 0 ||
+	    (rc = get(b, R_TEMP, &row->temperature_c, &row->temperature_text,
+		      err)) < 0)
 		return rc;
 	if ((rc = check_time(b, t, err)) < 0)
 		return rc;

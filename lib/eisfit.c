@@ -27,6 +27,7 @@
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multifit_nlinear.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "battgrade/circuit.h"
 #include "battgrade/eisfit.h"
@@ -43,7 +44,9 @@
 
 struct bg_eis_fitter {
 	size_t cap, n, p;
+	int weighting;
 	struct eis_pt *pt;              /* data sorted by decreasing w */
+	struct eis_pt *pt_tmp;          /* scratch for the start features */
 	double *sr, *si;                /* 1/sigma of Re and Im rows */
 	double *jac;                    /* cached Jacobian, 2n x p */
 	double *res_re, *res_im, *fhz;  /* |Z|-normalised residuals */
@@ -73,6 +76,7 @@ void bg_eis_fitter_free(bg_eis_fitter *f)
 	if (!f)
 		return;
 	free(f->pt);
+	free(f->pt_tmp);
 	free(f->sr);
 	free(f->si);
 	free(f->jac);
@@ -92,7 +96,7 @@ void bg_eis_fitter_free(bg_eis_fitter *f)
 
 static int grow(bg_eis_fitter *f, size_t n, bg_error *err)
 {
-	void *a[8];
+	void *a[9];
 	size_t i;
 
 	if (n <= f->cap)
@@ -121,7 +125,10 @@ static int grow(bg_eis_fitter *f, size_t n, bg_error *err)
 	a[7] = realloc(f->scratch, 2 * n * sizeof(double));
 	if (a[7])
 		f->scratch = a[7];
-	for (i = 0; i < 8; i++)
+	a[8] = realloc(f->pt_tmp, n * sizeof *f->pt_tmp);
+	if (a[8])
+		f->pt_tmp = a[8];
+	for (i = 0; i < 9; i++)
 		if (!a[i])
 			return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 					    _("out of memory"));
@@ -264,6 +271,7 @@ static int load_data(bg_eis_fitter *f, const bg_spectrum *s, int weighting,
 					      "non-positive frequency"), i + 1);
 	}
 	f->n = s->n;
+	f->weighting = weighting;
 	qsort(f->pt, f->n, sizeof *f->pt, by_freq_desc);
 	/* Unit weights are all equal to 1/mean|Z| rather than 1 ohm^-1: the
 	 * same minimum, but dimensionless residuals keep the convergence
@@ -292,12 +300,12 @@ static int load_data(bg_eis_fitter *f, const bg_spectrum *s, int weighting,
  * dominated by noise, var(d) = 6 sigma^2.  The median makes the
  * estimate robust to the curvature at a few points.
  */
-static double noise_estimate(const bg_eis_fitter *f)
+static double noise_estimate(bg_eis_fitter *f)
 {
-	double d[2 * 1024], t;
-	size_t i, j, m = 0;
+	double *d = f->scratch;
+	size_t i, m = 0;
 
-	for (i = 1; i + 1 < f->n && m + 2 <= 2 * 1024; i++) {
+	for (i = 1; i + 1 < f->n; i++) {
 		const struct eis_pt *a = &f->pt[i - 1], *b = &f->pt[i];
 		const struct eis_pt *c = &f->pt[i + 1];
 		double mod = hypot(b->zr, b->zi);
@@ -307,13 +315,7 @@ static double noise_estimate(const bg_eis_fitter *f)
 	}
 	if (m == 0)
 		return 0;
-	for (i = 1; i < m; i++)        /* insertion sort, m is small */
-		for (j = i; j > 0 && d[j - 1] > d[j]; j--) {
-			t = d[j];
-			d[j] = d[j - 1];
-			d[j - 1] = t;
-		}
-	return 1.4826 * d[m / 2] / sqrt(6.0);
+	return 1.4826 * gsl_stats_median(d, 1, m) / sqrt(6.0);
 }
 
 /* ---- transforms ---------------------------------------------------- */
@@ -435,8 +437,31 @@ static double run_start(bg_eis_fitter *f, const double *th0, double *u_out,
 	return chi2;
 }
 
-/* rms of the |Z|-normalised residuals at u (fills the residual arrays) */
+static double rel_rms_eval(bg_eis_fitter *f, const double *u);
+
+/*
+ * rms of the |Z|-normalised residuals at u, filling the residual
+ * arrays.  With modulus weighting these are GSL's own residuals when u
+ * is its current point: no need to evaluate the circuit again.
+ */
 static double rel_rms(bg_eis_fitter *f, const double *u)
+{
+	const double *r = f->ws->f->data;
+	double ss = 0;
+	size_t i;
+
+	if (f->weighting != BG_EIS_WEIGHT_MODULUS ||
+	    memcmp(u, f->ws->x->data, f->p * sizeof *u))
+		return rel_rms_eval(f, u);
+	for (i = 0; i < f->n; i++) {
+		f->res_re[i] = -r[i];
+		f->res_im[i] = -r[f->n + i];
+		ss += r[i] * r[i] + r[f->n + i] * r[f->n + i];
+	}
+	return sqrt(ss / (2.0 * f->n));
+}
+
+static double rel_rms_eval(bg_eis_fitter *f, const double *u)
 {
 	double th[MAXP], zr, zi, ss = 0;
 	struct circ_prep prep;
@@ -457,6 +482,102 @@ static double rel_rms(bg_eis_fitter *f, const double *u)
 	return sqrt(ss / (2.0 * f->n));
 }
 
+/* ---- canonical order of equivalent arcs ---------------------------- */
+
+/*
+ * Two top-level parallel groups of the same make, e.g. p(R1,CPE1) and
+ * p(R2,CPE2), can trade their values without changing Z: order them by
+ * time constant, fastest (high frequency) first, so results compare
+ * across fits.  tau = (R Q)^(1/a) for R||CPE, R C for R||C.
+ */
+static int arc_span(const bg_circuit *c, size_t arc, size_t *e0, size_t *e1)
+{
+	size_t e;
+
+	*e0 = *e1 = 0;
+	for (e = 0; e < c->nelems; e++)
+		if (c->elems[e].arc == (int)arc) {
+			if (*e1 == 0)
+				*e0 = e;
+			*e1 = e + 1;
+		}
+	return *e1 > *e0;
+}
+
+static double arc_tau(const bg_circuit *c, const double *th, size_t e0,
+		      size_t e1)
+{
+	double r = NAN, q = NAN, a = 1;
+	size_t e;
+
+	for (e = e0; e < e1; e++) {
+		const struct circ_elem *el = &c->elems[e];
+
+		if (el->in_branch)
+			return NAN;
+		if (el->type == EL_R)
+			r = th[el->first];
+		else if (el->type == EL_C)
+			q = th[el->first];
+		else if (el->type == EL_CPE) {
+			q = th[el->first];
+			a = th[el->first + 1];
+		}
+	}
+	return pow(r * q, 1 / a);
+}
+
+static int same_make(const bg_circuit *c, size_t a0, size_t a1, size_t b0,
+		     size_t b1)
+{
+	size_t k;
+
+	if (a1 - a0 != b1 - b0)
+		return 0;
+	for (k = 0; k < a1 - a0; k++)
+		if (c->elems[a0 + k].type != c->elems[b0 + k].type)
+			return 0;
+	return 1;
+}
+
+static void swap_params(const bg_circuit *c, double *u, size_t a0,
+			size_t a1, size_t b0)
+{
+	size_t k, j;
+
+	for (k = 0; k < a1 - a0; k++) {
+		const struct circ_elem *x = &c->elems[a0 + k];
+		const struct circ_elem *y = &c->elems[b0 + k];
+		int np = x->type == EL_CPE || x->type == EL_WO ||
+			 x->type == EL_WS ? 2 : 1;
+
+		for (j = 0; j < (size_t)np; j++) {
+			double t = u[x->first + j];
+
+			u[x->first + j] = u[y->first + j];
+			u[y->first + j] = t;
+		}
+	}
+}
+
+static void order_arcs(const bg_circuit *c, double *u)
+{
+	double th[MAXP];
+	size_t i, j, k, a0, a1, b0, b1;
+
+	for (i = 0; i + 1 < c->narcs; i++)
+		for (j = 0; j + 1 < c->narcs - i; j++) {
+			if (!arc_span(c, j, &a0, &a1) ||
+			    !arc_span(c, j + 1, &b0, &b1) ||
+			    !same_make(c, a0, a1, b0, b1))
+				continue;
+			for (k = 0; k < c->nparams; k++)
+				th[k] = to_theta(c->pkind[k], u[k]);
+			if (arc_tau(c, th, a0, a1) > arc_tau(c, th, b0, b1))
+				swap_params(c, u, a0, a1, b0);
+		}
+}
+
 /* ---- results ------------------------------------------------------- */
 
 static void fill_result(bg_eis_fitter *f, const double *u, double chi2,
@@ -471,8 +592,8 @@ static void fill_result(bg_eis_fitter *f, const double *u, double chi2,
 	snprintf(out->circuit, sizeof out->circuit, "%s", c->text);
 	out->nparams = f->p;
 	out->chi2_dof = s2;
-	/* J at the solution for the covariance (re-evaluated: the cache
-	 * may hold a rejected trial point). */
+	/* J at the solution for the covariance: GSL's own when u is its
+	 * current point, else evaluated again. */
 	{
 		gsl_matrix_view J = gsl_matrix_view_array(f->jac, 2 * f->n,
 							  f->p);
@@ -532,7 +653,7 @@ static int fit(bg_eis_fitter *f, const bg_spectrum *s, const char *circuit,
 		return bg_error_set(err, BG_EINVAL, NULL, 0, 0,
 				    _("%zu starting values for %zu "
 				      "parameters"), nguess, f->p);
-	eis_features(&feat, f->pt, f->n, f->circ->narcs);
+	eis_features(&feat, f->pt, f->n, f->circ->narcs, f->pt_tmp);
 	good = fmax(GOOD_RMS, NOISE_FACTOR * noise_estimate(f));
 	for (k = guess ? -1 : 0; k < MAX_STARTS; k++) {
 		if (k < 0)
@@ -540,22 +661,28 @@ static int fit(bg_eis_fitter *f, const bg_spectrum *s, const char *circuit,
 		else
 			eis_start(th, f->circ, &feat, k);
 		chi2 = run_start(f, th, u, &ok);
-		any_ok |= ok;
 		if (chi2 < best) {
 			best = chi2;
 			memcpy(best_u, u, f->p * sizeof *u);
 		}
-		/* Good enough, or two starts reached the same minimum that
-		 * is not far off. */
 		rms = rel_rms(f, best_u);
-		if (rms < good || (rms < 1.2 * good &&
-				   fabs(chi2 - prev) <= 1e-6 * chi2))
+		/* a start that hit the iteration limit still counts when it
+		 * fits to the noise level */
+		any_ok |= ok || (chi2 <= best && rms < good);
+		/* Good enough; or two starts in a row reached the best
+		 * minimum, and it is near the noise or three starts were
+		 * tried (a model that cannot fit the data closer). */
+		if (rms < good ||
+		    (fabs(chi2 - prev) <= 1e-6 * chi2 &&
+		     fabs(chi2 - best) <= 1e-6 * chi2 &&
+		     (rms < 1.2 * good || k >= 2)))
 			break;
 		prev = chi2;
 	}
 	if (!isfinite(best))
 		return bg_error_set(err, BG_ENOCONV, NULL, 0, 0,
 				    _("no start gave a finite fit"));
+	order_arcs(f->circ, best_u);
 	f->rms = rel_rms(f, best_u);
 	fill_result(f, best_u, best, out);
 	if (!any_ok || !(f->rms <= BAD_RMS)) {

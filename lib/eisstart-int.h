@@ -34,10 +34,11 @@ struct eis_features {
 
 /*
  * Features of pts (n points sorted by decreasing frequency) for a
- * circuit with narcs top-level parallel groups.
+ * circuit with narcs top-level parallel groups; tmp is scratch space
+ * for n points (NULL: no correction for inductance).
  */
 void eis_features(struct eis_features *ft, const struct eis_pt *pts,
-		  size_t n, size_t narcs);
+		  size_t n, size_t narcs, struct eis_pt *tmp);
 
 /*
  * Starting parameters number k (0 = the plain estimate, 1.. = variants

@@ -81,20 +81,24 @@ static size_t valley(const struct eis_pt *p, size_t n, size_t ic)
 static double relax(const struct eis_pt *p, size_t n, size_t i)
 {
 	size_t a = i > 0 ? i - 1 : i, b = i + 1 < n ? i + 1 : i;
-	double d = log(p[a].w) - log(p[b].w);
+	double d = p[a].cp.lw - p[b].cp.lw;
 
 	return d > 0 ? (p[b].zr - p[a].zr) / d : 0;
 }
 
-/* Smoothed over five points: noise makes spurious local maxima. */
-static double relax_s(const struct eis_pt *p, size_t n, size_t i)
+/*
+ * Smoothed over five points (noise makes spurious local maxima), less
+ * the background of a Warburg tail, -dRe/dln w = Aw/(2 sqrt(w)), which
+ * rises towards low frequency and would bury the slowest arc.
+ */
+static double relax_s(const struct eis_pt *p, size_t n, size_t i, double aw)
 {
 	double s = 0;
 	size_t j, lo = i >= 2 ? i - 2 : 0, hi = i + 2 < n ? i + 2 : n - 1;
 
 	for (j = lo; j <= hi; j++)
 		s += relax(p, n, j);
-	return s / (double)(hi - lo + 1);
+	return s / (double)(hi - lo + 1) - aw / (2 * sqrt(p[i].w));
 }
 
 /*
@@ -103,15 +107,15 @@ static double relax_s(const struct eis_pt *p, size_t n, size_t i)
  * the start anyway); returns how many were found.
  */
 static size_t find_peaks(const struct eis_pt *p, size_t n, size_t ic,
-			 size_t iv, size_t K, size_t *pk)
+			 size_t iv, size_t K, size_t *pk, double aw)
 {
 	size_t cand[256], nc = 0, np = 0, i, j, best;
 
 	for (i = ic + 1; i + 1 <= iv && nc < 256; i++) {
-		double m = relax_s(p, n, i);
+		double m = relax_s(p, n, i, aw);
 
-		if (m > 0 && m >= relax_s(p, n, i - 1) &&
-		    m > relax_s(p, n, i + 1))
+		if (m > 0 && m >= relax_s(p, n, i - 1, aw) &&
+		    m > relax_s(p, n, i + 1, aw))
 			cand[nc++] = i;
 	}
 	while (np < K) {
@@ -125,8 +129,8 @@ static size_t find_peaks(const struct eis_pt *p, size_t n, size_t ic,
 				if (fabs(log(p[cand[i]].w / p[pk[j]].w)) <
 				    log(10.0))
 					ok = 0;
-			if (ok && relax_s(p, n, cand[i]) > hb) {
-				hb = relax_s(p, n, cand[i]);
+			if (ok && relax_s(p, n, cand[i], aw) > hb) {
+				hb = relax_s(p, n, cand[i], aw);
 				best = i;
 			}
 		}
@@ -164,6 +168,7 @@ static size_t slot_index(const struct eis_pt *p, size_t ic, size_t iv,
 static void place_arcs(struct eis_features *ft, const struct eis_pt *p,
 		       size_t n, size_t ic, size_t iv)
 {
+	double aw = ft->tail_aw;
 	size_t pk[EIS_MAX_ARCS], np, i, k, K = ft->narcs, idx[EIS_MAX_ARCS];
 	double h[EIS_MAX_ARCS], hsum = 0, lo = log(p[ic].w), hi = log(p[iv].w);
 	double hmax = 0;
@@ -175,22 +180,35 @@ static void place_arcs(struct eis_features *ft, const struct eis_pt *p,
 		ft->blind_r[k] = ft->r_arcs / K;
 	}
 	for (i = ic; i <= iv; i++)
-		hmax = fmax(hmax, relax_s(p, n, i));
-	np = find_peaks(p, n, ic, iv, K, pk);
-	for (i = 0; i < np; i++) {
-		size_t best = 0;
+		hmax = fmax(hmax, relax_s(p, n, i, aw));
+	np = find_peaks(p, n, ic, iv, K, pk, aw);
+	for (i = k = 0; i < np; i++)       /* drop noise bumps */
+		if (relax_s(p, n, pk[i], aw) >= 0.15 * hmax)
+			pk[k++] = pk[i];
+	np = k;
+	if (np == K) {
+		/* as many peaks as arcs: in order of frequency */
+		memcpy(idx, pk, K * sizeof *idx);
+	} else {
+		/* fewer: each peak takes the nearest free slot */
+		int taken[EIS_MAX_ARCS] = { 0 };
 
-		if (relax_s(p, n, pk[i]) < 0.15 * hmax)
-			continue;       /* a noise bump, not an arc */
-		for (k = 1; k < K; k++)
-			if (fabs(log(p[idx[k]].w / p[pk[i]].w)) <
-			    fabs(log(p[idx[best]].w / p[pk[i]].w)))
-				best = k;
-		idx[best] = pk[i];
+		for (i = 0; i < np; i++) {
+			size_t best = K;
+
+			for (k = 0; k < K; k++)
+				if (!taken[k] &&
+				    (best == K ||
+				     fabs(log(p[idx[k]].w / p[pk[i]].w)) <
+				     fabs(log(p[idx[best]].w / p[pk[i]].w))))
+					best = k;
+			idx[best] = pk[i];
+			taken[best] = 1;
+		}
 	}
 	for (k = 0; k < K; k++) {
 		ft->arc_w[k] = p[idx[k]].w;
-		h[k] = relax_s(p, n, idx[k]);
+		h[k] = relax_s(p, n, idx[k], aw);
 		h[k] = h[k] > 0 ? h[k] : 1e-3 * ft->r_hf;
 		hsum += h[k];
 	}
@@ -198,28 +216,55 @@ static void place_arcs(struct eis_features *ft, const struct eis_pt *p,
 		ft->arc_r[k] = ft->r_arcs * h[k] / hsum;
 }
 
-void eis_features(struct eis_features *ft, const struct eis_pt *p,
-		  size_t n, size_t narcs)
+/*
+ * Subtract the inductance seen at the highest frequencies: cable and
+ * cell inductance hide the fastest arc above the zero crossing of
+ * Im Z, and Z - jwL shows it.
+ */
+static const struct eis_pt *deinduct(const struct eis_pt *p, size_t n,
+				     struct eis_pt *tmp, double *l)
 {
+	size_t i;
+
+	*l = 0;
+	for (i = 0; i < 2 && i < n; i++)
+		*l = fmax(*l, p[i].zi / p[i].w);
+	if (!(*l > 0) || !tmp)
+		return p;
+	for (i = 0; i < n; i++) {
+		tmp[i] = p[i];
+		tmp[i].zi = p[i].zi - p[i].w * *l;
+	}
+	return tmp;
+}
+
+void eis_features(struct eis_features *ft, const struct eis_pt *p0,
+		  size_t n, size_t narcs, struct eis_pt *tmp)
+{
+	const struct eis_pt *p;
 	size_t ic, iv;
-	double span;
+	double span, l;
 
 	memset(ft, 0, sizeof *ft);
+	p = deinduct(p0, n, tmp, &l);
 	ft->narcs = narcs < EIS_MAX_ARCS ? narcs : EIS_MAX_ARCS;
 	ft->w_max = p[0].w;
 	ft->w_min = p[n - 1].w;
 	ic = hf_intercept(ft, p, n);
+	if (l > 0)
+		ft->l_h = l;
 	iv = n > 2 ? valley(p, n, ic) : n - 1;
 	ft->tail_im = -p[n - 1].zi > 0 ? -p[n - 1].zi : 0;
 	span = p[n - 1].zr - ft->r_hf;
-	if (iv > ic + 1) {
-		/* the arcs close at a valley before the tail */
-		ft->r_arcs = p[iv].zr - ft->r_hf;
-	} else {
-		/* no valley: a Warburg tail adds as much to Re as to -Im */
-		iv = n - 1;
-		ft->r_arcs = fmax(span - ft->tail_im, 0.3 * span);
-	}
+	/* A Warburg tail adds as much to Re as to -Im, so the arcs span
+	 * about Re(Z_lf) - R_hf - (-Im Z_lf); when the arcs close at a
+	 * clear valley before the tail, at least up to the valley.  The
+	 * arcs are sought over the whole capacitive range: a valley may
+	 * also lie between two arcs. */
+	ft->r_arcs = fmax(span - ft->tail_im, 0.3 * span);
+	if (iv > ic + 1)
+		ft->r_arcs = fmax(ft->r_arcs, p[iv].zr - ft->r_hf);
+	iv = n - 1;
 	if (!(ft->r_arcs > 0.02 * ft->r_hf))
 		ft->r_arcs = 0.5 * ft->r_hf;
 	if (!(ft->tail_im > 0))

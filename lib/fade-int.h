@@ -80,6 +80,11 @@ struct bg_fade_model {
 	size_t fit_starts;      /* best starting points polished */
 };
 
+/* One model description from len bytes of JSON; name for messages.
+ * BG_ECONFIG when malformed or naming an unknown equation. */
+int bg_fade_model_parse(struct bg_fade_model *m, const char *name,
+			const char *buf, size_t len, bg_error *err);
+
 /* Load every *.json of <models>/degradation, sorted by file name. */
 int bg_fade_catalogue_load(struct bg_fade_model **out, size_t *n,
 			   bg_error *err);

@@ -165,7 +165,7 @@ static int read_model(struct bg_fade_model *m, const cJSON *j,
 	    || m->inputs != m->eq->inputs)
 		return bad(err, path, _("'inputs' do not match the equation"));
 	m->fit_starts = cJSON_IsNumber(fs) && fs->valuedouble >= 1 ?
-			(size_t)fs->valuedouble : 1;
+			(size_t)fmin(fs->valuedouble, 8) : 1;
 	cJSON_ArrayForEach(p, pars) {
 		if (m->np == BG_FADE_MAXP ||
 		    read_param(&m->par[m->np], p) < 0)
@@ -178,21 +178,30 @@ static int read_model(struct bg_fade_model *m, const cJSON *j,
 	return 0;
 }
 
+int bg_fade_model_parse(struct bg_fade_model *m, const char *name,
+			const char *buf, size_t len, bg_error *err)
+{
+	cJSON *j = cJSON_ParseWithLength(buf, len);
+	int rc;
+
+	if (!j)
+		return bad(err, name, _("not valid JSON"));
+	rc = read_model(m, j, name, err);
+	cJSON_Delete(j);
+	return rc;
+}
+
 static int load_one(struct bg_fade_model *m, const char *path,
 		    bg_error *err)
 {
 	char *text = NULL;
-	cJSON *j;
+	size_t len;
 	int rc;
 
-	if ((rc = bg_read_file(&text, NULL, path, MAX_MODEL_FILE, err)) < 0)
+	if ((rc = bg_read_file(&text, &len, path, MAX_MODEL_FILE, err)) < 0)
 		return rc;
-	j = cJSON_Parse(text);
+	rc = bg_fade_model_parse(m, path, text, len, err);
 	free(text);
-	if (!j)
-		return bad(err, path, _("not valid JSON"));
-	rc = read_model(m, j, path, err);
-	cJSON_Delete(j);
 	return rc;
 }
 

@@ -34,6 +34,7 @@ struct bg_colmap {
 	int sign;                /* -1 for "-Im(Z)" and "-Phase" */
 	double scale;            /* to Hz, ohm or radians */
 	int assumed;             /* no unit given: ohm / degrees assumed */
+	enum bg_qty bad_q;       /* for BG_Q_BAD: the quantity named */
 	char unit[16];
 };
 

@@ -288,6 +288,18 @@ static void split_unit(const char *name, char *base, char *unit)
 	snprintf(base, NAMELEN, "%s", name);
 }
 
+/* The name without its last "/..." or "(...)" part; 0 if none. */
+static int loose_base(const char *name, char *base)
+{
+	const char *sl = strrchr(name, '/'), *par = strrchr(name, '(');
+	const char *cut = sl ? sl : par;
+
+	if (!cut || cut == name)
+		return 0;
+	copy_name(base, name, (size_t)(cut - name));
+	return 1;
+}
+
 struct alias {
 	const char *base;
 	enum bg_qty q;
@@ -353,6 +365,7 @@ void bg_formats_classify(const char *name, struct bg_colmap *c)
 			return;
 		}
 		if (!(u = find_unit(set, unit))) {
+			c->bad_q = c->q;
 			c->q = BG_Q_BAD;
 			return;
 		}
@@ -361,6 +374,14 @@ void bg_formats_classify(const char *name, struct bg_colmap *c)
 		return;
 	}
 	c->q = BG_Q_NONE;
+	/* "Zimag/furlong": a quantity's name with a unit we don't know */
+	if (!unit[0] && loose_base(name, base)) {
+		for (const struct alias *a = aliases; a->base; a++)
+			if (!strcasecmp(a->base, base)) {
+				c->q = BG_Q_BAD;
+				c->bad_q = a->q;
+			}
+	}
 }
 
 /* ---- the table inside a file ----------------------------------------- */
@@ -556,7 +577,7 @@ static int locate_biologic(struct table *tb, bg_formats_notes *notes)
 		return tfail(tb, nh, 1, _("ends before its %lu header lines"),
 			     nh);
 	if (header_names(tb, &l, '\t') < 0)
-		return -1;
+		return BG_EDATA;
 	while (tb->ncols > 0 && !tb->names[tb->ncols - 1][0])
 		tb->ncols--;            /* EC-Lab ends the header with a tab */
 	data_from(tb, l.off + l.len, nh);
@@ -594,7 +615,7 @@ static int locate_zplot(struct table *tb, bg_formats_notes *notes)
 	if (!starts(&l, "End Comments") || !prev.no)
 		return tfail(tb, l.no, 1, _("without an 'End Comments' line"));
 	if (header_names(tb, &prev, '\t') < 0)
-		return -1;
+		return BG_EDATA;
 	data_from(tb, pos, l.no);
 	bg_formats_note(notes, "%s: column names at line %lu", t->name,
 			prev.no);
@@ -624,7 +645,7 @@ static int locate_zview(struct table *tb, bg_formats_notes *notes)
 		l.len -= 2;
 	}
 	if (header_names(tb, &l, 2) < 0)
-		return -1;
+		return BG_EDATA;
 	for (int i = 0; i < tb->ncols; i++)
 		tb->cols[i]++;
 	copy_name(tmp, prev.s, prev.len < 31 ? prev.len : 31);
@@ -660,7 +681,7 @@ static int locate_versa(struct table *tb, bg_formats_notes *notes)
 	d.s += 11;
 	d.len -= 11;
 	if (header_names(tb, &d, ',') < 0)
-		return -1;
+		return BG_EDATA;
 	tb->header_line = l.no;
 	for (int i = 0; i < tb->ncols; i++)
 		tb->cols[i] += 11;
@@ -693,7 +714,7 @@ static int locate_first(struct table *tb, bg_formats_notes *notes)
 	(void)notes;
 	next_line(tb->t, &pos, &l);
 	if (header_names(tb, &l, '\t') < 0)
-		return -1;
+		return BG_EDATA;
 	data_from(tb, pos, l.no);
 	return 0;
 }
@@ -709,7 +730,7 @@ static int locate_chi(struct table *tb, bg_formats_notes *notes)
 	if (!find_line(t, &pos, &l, "Freq/"))
 		return tfail(tb, 0, 0, _("without a 'Freq/Hz, ...' header"));
 	if (header_names(tb, &l, ',') < 0)
-		return -1;
+		return BG_EDATA;
 	tb->delim = ',';
 	data_from(tb, pos, l.no);
 	return 0;
@@ -771,7 +792,7 @@ static int locate_plain(struct table *tb, bg_formats_notes *notes)
 		return 0;
 	}
 	if (header_names(tb, &l, tb->delim) < 0)
-		return -1;
+		return BG_EDATA;
 	data_from(tb, pos, l.no);
 	return 0;
 }
@@ -829,9 +850,7 @@ static int map_one(struct table *tb, struct spec_cols *sc, int i)
 		snprintf(full, sizeof full, "%s", nm);
 	bg_formats_classify(full, &sc->m[i]);
 	if (sc->m[i].q == BG_Q_BAD)
-		return tfail(tb, tb->header_line, tb->cols[i],
-			     _("column '%s' has a unit battgrade does not "
-			       "know"), full);
+		return 0;       /* judged once we know what is needed */
 	if (sc->m[i].q == BG_Q_NONE && tb->fmt == BG_FORMAT_PLAIN)
 		return tfail(tb, tb->header_line, tb->cols[i],
 			     _("with unknown column '%s' at line %lu"), nm,
@@ -875,8 +894,27 @@ static int map_columns(struct table *tb, struct spec_cols *sc,
 				     _("with an empty column name at line "
 				       "%lu"), tb->header_line);
 		}
-		if (map_one(tb, sc, i) < 0)
-			return -1;
+		int rc = map_one(tb, sc, i);
+		if (rc < 0)
+			return rc;
+	}
+	for (int i = 0; i < tb->ncols; i++) {
+		enum bg_qty bq = sc->m[i].bad_q;
+		if (sc->m[i].q != BG_Q_BAD)
+			continue;
+		if ((bq == BG_Q_ZMOD || bq == BG_Q_PHASE) && sc->re >= 0 &&
+		    sc->im >= 0) {
+			bg_formats_note(notes, "%s: column '%s' has a unit "
+					"battgrade does not know; not needed, "
+					"not used", tb->t->name, tb->names[i]);
+			continue;
+		}
+		char full[2 * NAMELEN + 2];
+		snprintf(full, sizeof full, "%s%s%s", tb->names[i],
+			 tb->units[i][0] ? "/" : "", tb->units[i]);
+		return tfail(tb, tb->header_line, tb->cols[i],
+			     _("column '%s' has a unit battgrade does not "
+			       "know"), full);
 	}
 	if (sc->f < 0) {
 		int nf = first_row_fields(tb);

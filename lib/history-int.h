@@ -25,6 +25,8 @@
 /* C-rate histogram edges (h^-1); the last bin is open. */
 #define HIST_C_BINS 8
 #define HIST_MAX_JUMPS 100
+/* Modules of a lone log without manifest (memory bound). */
+#define HIST_MAX_MODULES 512
 
 enum { TIME_NONE, TIME_UNIX, TIME_ISO, TIME_TEST };
 

@@ -32,12 +32,18 @@ const char *bg_event_name(int type)
 	return type >= 0 && type < BG_EV_NTYPES ? event_names[type] : "?";
 }
 
+/* A module track that the log has rows for. */
+static int is_module(const struct hist_track *t)
+{
+	return t->id[0] != '\0' && t->rows > 0;
+}
+
 size_t bg_history_nmodules(const bg_history *h)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < h->ntr; i++)
-		n += h->tr[i]->id[0] != '\0';
+		n += is_module(h->tr[i]);
 	return n;
 }
 
@@ -46,7 +52,7 @@ const char *bg_history_module_id(const bg_history *h, size_t k)
 	size_t i;
 
 	for (i = 0; i < h->ntr; i++)
-		if (h->tr[i]->id[0] && k-- == 0)
+		if (is_module(h->tr[i]) && k-- == 0)
 			return h->tr[i]->id;
 	return NULL;
 }
@@ -78,9 +84,16 @@ static int view_get(const bg_history *h, const char *module_id,
 		v->t[v->n++] = t;
 		return 0;
 	}
+	/* The pack: its own rows (a pack-level log), else its modules'. */
 	for (i = 0; i < h->ntr; i++)
-		v->t[v->n++] = h->tr[i];
-	v->aggregate = bg_history_nmodules(h) > 0;
+		if (!h->tr[i]->id[0] && h->tr[i]->rows) {
+			v->t[v->n++] = h->tr[i];
+			return 0;
+		}
+	for (i = 0; i < h->ntr; i++)
+		if (is_module(h->tr[i]))
+			v->t[v->n++] = h->tr[i];
+	v->aggregate = v->n > 0;
 	return 0;
 }
 

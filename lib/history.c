@@ -132,7 +132,7 @@ int bg_history_new(bg_history **out, const bg_chem_limits *lim,
 	if (h->lim.cells_series < 1)
 		h->lim.cells_series = 1;
 	h->cap_ah = nominal_capacity_ah;
-	h->gap_s = 600;
+	h->gap_s = 6 * 3600.0;
 	h->manufacture_s = h->first_use_s = h->retirement_s = NAN;
 	*out = h;
 	return 0;
@@ -753,6 +753,12 @@ static int row_track(bg_history *h, bg_csv *r, const struct hist_cols *c,
 					    BG_EDATA,
 					    _("module '%s' is not in the "
 					      "manifest"), id);
+		/* Each module keeps about 100 KiB of counters. */
+		if (h->ntr >= HIST_MAX_MODULES)
+			return bg_csv_error(r, (size_t)c->module, err,
+					    BG_EDATA,
+					    _("more than %d modules in one "
+					      "log"), HIST_MAX_MODULES);
 		if (!(t = track_add(h, id, h->cap_ah, h->lim.cells_series)))
 			return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 					    _("out of memory"));

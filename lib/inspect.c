@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "battgrade/inspect.h"
+#include "battgrade/number.h"
 #include "i18n.h"
 #include "ingest-int.h"
 
@@ -160,13 +161,37 @@ struct hist {
 	size_t last_module;
 };
 
+/*
+ * Quantity q of the current row: the fast exact parser first (this is
+ * the hot loop of a long log); on any failure csvin's own parser gives
+ * the verdict and the message, so both paths accept the same text.
+ */
+static int number(const struct hist *h, enum bg_col q, int required,
+		  double *v, bg_error *err)
+{
+	int c = h->m->idx[q], present;
+
+	if (c < 0) {
+		*v = NAN;
+		return 0;
+	}
+	if (bg_parse_double(bg_csv_field(h->r, (size_t)c),
+			    bg_csv_field_len(h->r, (size_t)c), v) == 0 &&
+	    isfinite(*v))
+		return 0;
+	*v = NAN;
+	if (required)
+		return bg_csv_double(h->r, (size_t)c, v, err);
+	return bg_csv_double_opt(h->r, (size_t)c, v, &present, err);
+}
+
 static int row_time(const struct hist *h, double *t, bg_error *err)
 {
 	int c = h->m->idx[h->tq];
 	const char *f;
 
 	if (h->tq != BG_COL_TIMESTAMP)
-		return bg_csv_double(h->r, (size_t)c, t, err);
+		return number(h, (enum bg_col)h->tq, 1, t, err);
 	f = bg_csv_field(h->r, (size_t)c);
 	while (*f == ' ')
 		f++;
@@ -175,18 +200,6 @@ static int row_time(const struct hist *h, double *t, bg_error *err)
 				    _("'%s' is not an ISO 8601 date-time"),
 				    bg_csv_field(h->r, (size_t)c));
 	return 0;
-}
-
-static int opt_number(const struct hist *h, enum bg_col q, double *v,
-		      bg_error *err)
-{
-	int present;
-
-	*v = NAN;
-	if (h->m->idx[q] < 0)
-		return 0;
-	return bg_csv_double_opt(h->r, (size_t)h->m->idx[q], v, &present,
-				 err);
 }
 
 static int hist_module(struct hist *h, bg_error *err)
@@ -233,12 +246,10 @@ static int hist_row(struct hist *h, bg_error *err)
 	int rc;
 
 	if ((rc = row_time(h, &t, err)) < 0 ||
-	    (rc = bg_csv_double(h->r, (size_t)h->m->idx[BG_COL_CURRENT], &v,
-				err)) < 0 ||
-	    (rc = bg_csv_double(h->r, (size_t)h->m->idx[BG_COL_VOLTAGE], &v,
-				err)) < 0 ||
-	    (rc = opt_number(h, BG_COL_TEMPERATURE, &v, err)) < 0 ||
-	    (rc = opt_number(h, BG_COL_SOC, &v, err)) < 0 ||
+	    (rc = number(h, BG_COL_CURRENT, 1, &v, err)) < 0 ||
+	    (rc = number(h, BG_COL_VOLTAGE, 1, &v, err)) < 0 ||
+	    (rc = number(h, BG_COL_TEMPERATURE, 0, &v, err)) < 0 ||
+	    (rc = number(h, BG_COL_SOC, 0, &v, err)) < 0 ||
 	    (rc = hist_module(h, err)) < 0)
 		return rc;
 	if (v < 0 || v > 100)

@@ -9,7 +9,8 @@
  * real and imaginary rows, each divided by |Z_i| (Schoenleber eq. 9),
  * solved by Householder QR (gsl_linalg_QR_lssolve).  tau_1 = 1/w_max,
  * tau_M = 1/w_min, log-spaced (eq. 11).  M grows from 1 until
- * mu = 1 - sum|R_k<0|/sum|R_k>=0| <= c (eq. 21), at most 50 or n.
+ * mu = 1 - sum|R_k<0|/sum|R_k>=0| <= c (eq. 21), at most 50 or n,
+ * and at least two per decade (see KK_MIN_PER_DECADE).
  */
 #include "config.h"
 
@@ -25,6 +26,15 @@
 #include "i18n.h"
 
 #define KK_MAX_M 50
+/*
+ * Floor on M: two RC elements per decade.  Kept inductive points (cable
+ * and skin effect, which RC elements can only mimic with negative R_k)
+ * make mu fall below c at M = 3 or 4, far too few to follow the
+ * spectrum; with the floor the NREL/DENSO and WMG spectra pass while
+ * clean spectra still end at the larger M that mu picks (about 20 for
+ * 60 points).
+ */
+#define KK_MIN_PER_DECADE 2.0
 
 struct kk_data {
 	size_t n;
@@ -221,7 +231,7 @@ int bg_kk_test_residuals(const bg_spectrum *s, double limit,
 	struct kk_data d = { 0, NULL, NULL, NULL, NULL, NULL };
 	double tau[KK_MAX_M], mu = 1;
 	gsl_vector *x = NULL;
-	int m = 0, mmax, rc;
+	int m = 0, mmax, mmin, rc;
 
 	memset(out, 0, sizeof *out);
 	if (!(limit > 0))
@@ -232,7 +242,9 @@ int bg_kk_test_residuals(const bg_spectrum *s, double limit,
 		goto out;
 	/* 2n real equations for M + 3 unknowns, keeping some redundancy */
 	mmax = (int)(d.n < KK_MAX_M ? d.n : KK_MAX_M);
-	while (mu > BG_KK_MU_C && m < mmax) {
+	mmin = (int)ceil(KK_MIN_PER_DECADE * log10(d.w[0] / d.w[d.n - 1]));
+	mmin = mmin < mmax ? mmin : mmax;
+	while ((mu > BG_KK_MU_C || m < mmin) && m < mmax) {
 		gsl_vector_free(x);
 		x = NULL;
 		m++;

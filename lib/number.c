@@ -63,7 +63,7 @@ static int parse_exp(const char *s, const char *e, int *out)
 int bg_parse_double(const char *s, size_t len, double *out)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + len;
-	const unsigned char *dot = NULL;
+	const unsigned char *dot = NULL, *d0;
 	uint64_t m = 0;
 	unsigned d;
 	int neg = 0, ndig = 0, exp10 = 0;
@@ -75,18 +75,22 @@ int bg_parse_double(const char *s, size_t len, double *out)
 	s = (const char *)p;
 	if (p < e && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
-	/* One loop over digits and at most one point.  More than 15
-	 * digits (leading zeros included, which is rare) take the slow
-	 * path, so m never loses a digit on the fast one. */
-	for (; p < e; p++) {
-		if ((d = (unsigned)*p - '0') < 10) {
+	/* Integer digits, then fraction digits: two tight loops.  More
+	 * than 15 digits (leading zeros included, which is rare) take the
+	 * slow path, so m never loses a digit on the fast one. */
+	d0 = p;
+	while (p < e && (d = (unsigned)*p - '0') < 10) {
+		m = 10 * m + d;
+		p++;
+	}
+	ndig = (int)(p - d0);
+	if (p < e && *p == '.') {
+		dot = p++;
+		while (p < e && (d = (unsigned)*p - '0') < 10) {
 			m = 10 * m + d;
-			ndig++;
-		} else if (*p == '.' && !dot) {
-			dot = p;
-		} else {
-			break;
+			p++;
 		}
+		ndig += (int)(p - dot - 1);
 	}
 	if (ndig > 15)
 		return slow_path(s, (size_t)(e - (const unsigned char *)s),

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,11 @@
 /* The largest manifest accepted: a pack has tens to a few hundred
  * modules, each a few hundred bytes. */
 #define MANIFEST_MAX (4 * 1024 * 1024)
+
+/* Bounds on the quadratic uniqueness checks: a manifest has a few
+ * dozen members per object and tens to a few hundred modules. */
+#define MAX_MEMBERS 1000
+#define MAX_MODULES 10000
 
 static const char *const chemistries[] = { "NMC", "NCA", "LFP", "LMO",
 					   "LTO", NULL };
@@ -153,22 +159,46 @@ static void line_col(const char *text, const char *at, unsigned long *line,
 	}
 }
 
-static int fail_at(const struct ctx *c, const char *at, const char *fmt,
-		   const char *a, const char *b)
+static int vfail_at(const struct ctx *c, const char *at, const char *fmt,
+		    va_list ap)
 {
 	unsigned long line, col;
 	char msg[BG_ERROR_MSG_MAX];
 
 	line_col(c->text, at, &line, &col);
-	snprintf(msg, sizeof(msg), fmt, a, b);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	return bg_error_set(c->err, BG_EDATA, c->name, line, col, "%s", msg);
 }
 
+static int fail_at(const struct ctx *c, const char *at, const char *fmt,
+		   ...) __attribute__((format(printf, 3, 4)));
+
+static int fail_at(const struct ctx *c, const char *at, const char *fmt,
+		   ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vfail_at(c, at, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int fail_path(const struct ctx *c, const struct jpath *jp,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Error at the member jp (or at the nearest enclosing value found). */
 static int fail_path(const struct ctx *c, const struct jpath *jp,
-		     const char *fmt, const char *a, const char *b)
+		     const char *fmt, ...)
 {
-	return fail_at(c, locate(c, jp), fmt, a, b);
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vfail_at(c, locate(c, jp), fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* ---- typed members ------------------------------------------------ */
@@ -195,15 +225,15 @@ static int get_string(const struct ctx *c, const cJSON *obj,
 	if (!v) {
 		if (!required)
 			return 0;
-		return fail_path(c, base, _("missing member '%s'%s"), key, "");
+		return fail_path(c, base, _("missing member '%s'"), key);
 	}
 	if (!cJSON_IsString(v))
-		return fail_path(c, &jp, _("'%s' must be a string%s"), key, "");
+		return fail_path(c, &jp, _("'%s' must be a string"), key);
 	n = strlen(v->valuestring);
 	if (n >= len)
-		return fail_path(c, &jp, _("'%s' is too long%s"), key, "");
+		return fail_path(c, &jp, _("'%s' is too long"), key);
 	if (required && n == 0)
-		return fail_path(c, &jp, _("'%s' is empty%s"), key, "");
+		return fail_path(c, &jp, _("'%s' is empty"), key);
 	memcpy(buf, v->valuestring, n + 1);
 	return 0;
 }
@@ -221,14 +251,14 @@ static int get_number(const struct ctx *c, const cJSON *obj,
 	if (!v) {
 		if (!required)
 			return 0;
-		return fail_path(c, base, _("missing member '%s'%s"), key, "");
+		return fail_path(c, base, _("missing member '%s'"), key);
 	}
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
-		return fail_path(c, &jp, _("'%s' must be a number%s"), key, "");
+		return fail_path(c, &jp, _("'%s' must be a number"), key);
 	if (positive ? !(v->valuedouble > 0) : !(v->valuedouble >= 0))
 		return fail_path(c, &jp, positive ?
-				 _("'%s' must be positive%s") :
-				 _("'%s' must not be negative%s"), key, "");
+				 _("'%s' must be positive") :
+				 _("'%s' must not be negative"), key);
 	*out = v->valuedouble;
 	return 0;
 }
@@ -245,7 +275,7 @@ static int get_count(const struct ctx *c, const cJSON *obj,
 	if (v != floor(v) || v > 100000)
 		return fail_path(c, &jp,
 				 _("'%s' must be a whole number of at most "
-				   "100000%s"), key, "");
+				   "100000"), key);
 	*out = (int)v;
 	return 0;
 }
@@ -267,19 +297,23 @@ static int get_date(const struct ctx *c, const cJSON *obj,
 	return 0;
 }
 
-/* JSON allows repeated member names; a manifest must not have them. */
+/* JSON allows repeated member names; a manifest must not have them.
+ * The pairwise check is bounded by MAX_MEMBERS. */
 static int no_duplicates(const struct ctx *c, const cJSON *obj,
 			 const struct jpath *jp)
 {
 	const cJSON *a, *b;
 
+	if (cJSON_GetArraySize(obj) > MAX_MEMBERS)
+		return fail_path(c, jp, _("more than %d members in one "
+					  "object"), MAX_MEMBERS);
 	for (a = obj->child; a; a = a->next)
 		for (b = a->next; b; b = b->next)
 			if (a->string && b->string &&
 			    !strcmp(a->string, b->string))
 				return fail_path(c, jp,
-						 _("member '%s' given twice%s"),
-						 a->string, "");
+						 _("member '%s' given twice"),
+						 a->string);
 	return 0;
 }
 
@@ -302,8 +336,7 @@ static int load_module(const struct ctx *c, const cJSON *m, int i,
 	int rc;
 
 	if (!cJSON_IsObject(m))
-		return fail_path(c, &jp, _("module %s must be an object%s"),
-				 "", "");
+		return fail_path(c, &jp, _("each module must be an object"));
 	if ((rc = no_duplicates(c, m, &jp)) < 0 ||
 	    (rc = get_string(c, m, &jp, "module_id", 1, mi->module_id,
 			     sizeof(mi->module_id))) < 0 ||
@@ -321,7 +354,7 @@ static int load_module(const struct ctx *c, const cJSON *m, int i,
 	if (!valid_id(mi->module_id))
 		return fail_path(c, &idp,
 				 _("module_id '%s' has a comma, quote or "
-				   "control character%s"), mi->module_id, "");
+				   "control character"), mi->module_id);
 	mi->position = i;
 	return 0;
 }
@@ -336,11 +369,14 @@ static int load_modules(const struct ctx *c, const cJSON *root,
 	int i = 0, j, rc;
 
 	if (!arr)
-		return fail_path(c, &top, _("missing member '%s'%s"),
-				 "modules", "");
+		return fail_path(c, &top, _("missing member '%s'"),
+				 "modules");
 	if (!cJSON_IsArray(arr) || !cJSON_GetArraySize(arr))
-		return fail_path(c, &jp, _("'%s' must be a non-empty array%s"),
-				 "modules", "");
+		return fail_path(c, &jp, _("'%s' must be a non-empty array"),
+				 "modules");
+	if (cJSON_GetArraySize(arr) > MAX_MODULES)
+		return fail_path(c, &jp, _("more than %d modules"),
+				 MAX_MODULES);
 	pack->modules = calloc((size_t)cJSON_GetArraySize(arr),
 			       sizeof(*pack->modules));
 	if (!pack->modules)
@@ -356,8 +392,8 @@ static int load_modules(const struct ctx *c, const cJSON *root,
 					"module_id" }, { 0, i, 0 } };
 
 				return fail_path(c, &d,
-					_("duplicate module_id '%s'%s"),
-					pack->modules[i].module_id, "");
+					_("duplicate module_id '%s'"),
+					pack->modules[i].module_id);
 			}
 		pack->nmodules = (size_t)++i;
 	}
@@ -379,13 +415,12 @@ static int load_chemistry(const struct ctx *c, const cJSON *root,
 				return 0;
 			}
 	if (!v)
-		return fail_path(c, &top, _("missing member '%s'%s"),
-				 "chemistry", "");
+		return fail_path(c, &top, _("missing member '%s'"),
+				 "chemistry");
 	return fail_path(c, &jp,
 			 _("unknown chemistry %s (expected NMC, NCA, LFP, "
-			   "LMO or LTO)%s"),
-			 cJSON_IsString(v) ? v->valuestring : "(not a string)",
-			 "");
+			   "LMO or LTO)"),
+			 cJSON_IsString(v) ? v->valuestring : "(not a string)");
 }
 
 static int load_pack(const struct ctx *c, const cJSON *root, bg_pack *p)
@@ -398,7 +433,7 @@ static int load_pack(const struct ctx *c, const cJSON *root, bg_pack *p)
 
 	if (!cJSON_IsObject(root))
 		return fail_path(c, &top, _("the manifest must be a JSON "
-					    "object%s%s"), "", "");
+					    "object"));
 	if ((rc = no_duplicates(c, root, &top)) < 0 ||
 	    (rc = get_string(c, root, &top, "pack_id", 1, p->pack_id,
 			     sizeof(p->pack_id))) < 0 ||
@@ -427,8 +462,8 @@ static int load_pack(const struct ctx *c, const cJSON *root, bg_pack *p)
 			     &p->odometer_km)) < 0)
 		return rc;
 	if (prov && !cJSON_IsObject(prov))
-		return fail_path(c, &pp, _("'%s' must be an object%s"),
-				 "provenance", "");
+		return fail_path(c, &pp, _("'%s' must be an object"),
+				 "provenance");
 	return load_modules(c, root, p);
 }
 
@@ -439,8 +474,8 @@ static int parse_error(const struct ctx *c, const char *at)
 	if (!at || at < c->text || at > end)
 		at = end;
 	if (at == end && skip_ws(c->text, end) == end)
-		return fail_at(c, at, _("empty manifest%s%s"), "", "");
-	return fail_at(c, at, _("malformed JSON%s%s"), "", "");
+		return fail_at(c, at, _("empty manifest"));
+	return fail_at(c, at, _("malformed JSON"));
 }
 
 int bg_pack_parse(bg_pack **out, const char *name, const char *buf,
@@ -463,7 +498,7 @@ int bg_pack_parse(bg_pack **out, const char *name, const char *buf,
 	c.text = text;
 	if (nul) {
 		rc = fail_at(&c, text + (nul - buf),
-			     _("NUL byte in text (binary data?)%s%s"), "", "");
+			     _("NUL byte in text (binary data?)"));
 		goto fail;
 	}
 	/* A UTF-8 byte-order mark is tolerated, as in the CSV files. */

@@ -15,6 +15,7 @@
 
 #include "battgrade.h"
 #include "battgrade/history.h"
+#include "battgrade/pack.h"
 
 static bg_history *new_hist(const char *chem, double cap_ah)
 {
@@ -55,9 +56,9 @@ static double current_at(double t)
 
 static char *synthetic_log(size_t *len)
 {
+	static char *buf; /* static: open_memstream keeps its address */
 	double bp[4] = { T1, T1 + T2, T1 + T2 + T3, T1 + T2 + T3 + 100 };
 	double t = 0;
-	char *buf;
 	FILE *f = open_memstream(&buf, len);
 	int k = 0;
 
@@ -113,7 +114,7 @@ END_TEST
 /* A log with SOC and temperature swings and a few events. */
 static char *varied_log(size_t *len, int rows)
 {
-	char *buf;
+	static char *buf; /* static: open_memstream keeps its address */
 	FILE *f = open_memstream(&buf, len);
 	int i;
 
@@ -528,6 +529,125 @@ START_TEST(test_history_real_neware_time_bug)
 }
 END_TEST
 
+/* A sample pack read the way the command reads it. */
+static bg_history *pack_history(const char *name, cJSON **truth)
+{
+	const char *src = getenv("BG_TOP_SRCDIR");
+	char dir[4096], path[4200], *text;
+	bg_chem_limits lim;
+	bg_history *h;
+	bg_pack *pack;
+	bg_error err;
+	size_t i;
+
+	ck_assert_ptr_nonnull(src);
+	snprintf(dir, sizeof(dir), "%s/data/packs/%s", src, name);
+	ck_assert_int_eq(bg_pack_load(&pack, dir, &err), 0);
+	ck_assert_int_eq(bg_chem_limits_load(&lim, pack->chemistry, &err), 0);
+	lim.cells_series = pack->modules_series *
+			   pack->modules[0].cells_series;
+	ck_assert_int_eq(bg_history_new(&h, &lim, pack->nominal_capacity_ah,
+					&err), 0);
+	for (i = 0; i < pack->nmodules; i++)
+		ck_assert_int_eq(bg_history_add_module(h,
+			pack->modules[i].module_id,
+			pack->modules[i].nominal_capacity_ah,
+			pack->modules[i].cells_series, &err), 0);
+	bg_history_set_modules_series(h, pack->modules_series);
+	snprintf(path, sizeof(path), "%s/history.csv", dir);
+	ck_assert_int_eq(bg_history_feed_file(h, path, &err), 0);
+	snprintf(path, sizeof(path), "%s/truth.json", dir);
+	ck_assert_int_eq(bg_read_file(&text, NULL, path, 1 << 20, &err), 0);
+	ck_assert_ptr_nonnull(*truth = cJSON_Parse(text));
+	free(text);
+	bg_pack_free(pack);
+	return h;
+}
+
+static int truth_type(const char *s)
+{
+	if (!strcmp(s, "deep_discharge"))
+		return BG_EV_UNDERVOLTAGE;
+	if (!strcmp(s, "over_temperature"))
+		return BG_EV_OVERTEMP;
+	if (!strcmp(s, "over_voltage"))
+		return BG_EV_OVERVOLTAGE;
+	return -1;
+}
+
+/* Every injected event of the generator's truth is found with its
+ * first and last logged sample and its extreme (the log rounds
+ * temperatures to 0.1 degC); no deep discharge or over-temperature is
+ * found that the truth does not have. */
+static void check_truth_events(const char *name)
+{
+	cJSON *truth, *m, *ev;
+	bg_history *h = pack_history(name, &truth);
+	bg_history_summary s;
+
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(truth, "modules")) {
+		const char *id = cJSON_GetObjectItem(m, "module_id")->valuestring;
+		unsigned long want[BG_EV_NTYPES] = { 0 };
+		int have_rows = bg_history_summary_get(h, id, &s) == 0 &&
+				s.rows > 0;
+
+		cJSON_ArrayForEach(ev, cJSON_GetObjectItem(m, "events")) {
+			int type = truth_type(cJSON_GetObjectItem(ev,
+						"type")->valuestring);
+			double t0 = cJSON_GetObjectItem(ev,
+				"start_unix_time_second")->valuedouble;
+			double t1 = cJSON_GetObjectItem(ev,
+				"end_unix_time_second")->valuedouble;
+			double x = cJSON_GetObjectItem(ev, "extreme")->valuedouble;
+			size_t i, n = bg_history_event_count(h, have_rows ? id
+							     : NULL);
+			int found = 0;
+			bg_event e;
+
+			ck_assert_int_ge(type, 0);
+			want[type]++;
+			for (i = 0; i < n; i++) {
+				bg_history_event_get(h, have_rows ? id : NULL,
+						     i, &e);
+				if (e.type == type && e.start == t0 &&
+				    e.end == t1 && fabs(e.extreme - x) <= 0.05)
+					found = 1;
+			}
+			ck_assert_msg(found, "%s %s: event %d at %.0f missing",
+				      name, id, type, t0);
+		}
+		if (have_rows) {
+			ck_assert_uint_eq(s.n_events[BG_EV_UNDERVOLTAGE],
+					  want[BG_EV_UNDERVOLTAGE]);
+			ck_assert_uint_eq(s.n_events[BG_EV_OVERTEMP],
+					  want[BG_EV_OVERTEMP]);
+		}
+	}
+	cJSON_Delete(truth);
+	bg_history_free(h);
+}
+
+START_TEST(test_history_sample_packs_truth)
+{
+	bg_history_summary s;
+	cJSON *truth;
+	bg_history *h;
+
+	check_truth_events("nmc-abuse-6");
+	check_truth_events("nmc-leaf-8");
+	check_truth_events("lfp-bus-4");
+	/* A pack-level log: the pack is its own track, and the modules of
+	 * the manifest have no rows. */
+	h = pack_history("nmc-leaf-8", &truth);
+	ck_assert_uint_eq(bg_history_nmodules(h), 0);
+	ck_assert_int_eq(bg_history_summary_get(h, NULL, &s), 0);
+	ck_assert_uint_gt(s.rows, 1000);
+	ck_assert_uint_eq(s.n_events[BG_EV_UNDERVOLTAGE], 0);
+	cJSON_Delete(truth);
+	bg_history_free(h);
+}
+END_TEST
+
 static Suite *history_suite(void)
 {
 	Suite *s = suite_create("history");
@@ -545,6 +665,7 @@ static Suite *history_suite(void)
 	tcase_add_test(tc, test_history_bad_input);
 	tcase_add_test(tc, test_history_rainflow_soc);
 	tcase_add_test(real, test_history_real_neware_time_bug);
+	tcase_add_test(tc, test_history_sample_packs_truth);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, real);
 	return s;

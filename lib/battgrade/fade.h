@@ -124,6 +124,16 @@ const char *bg_fade_status_name(int status);
  * owned by the caller (cJSON_Delete). */
 int bg_fade_result_to_json(const bg_fade_result *r, struct cJSON **out);
 
+/*
+ * The picture of a fit (points, curve, 80 % band, threshold, knee) as
+ * a figure of the plot module (battgrade/plot.h): write it with
+ * bg_plot_write() or draw it into a page with bg_plot_draw().
+ * s is the history that was fitted.  Free with bg_plot_free().
+ */
+struct bg_plot;
+int bg_fade_plot(struct bg_plot **out, const bg_capacity_series *s,
+		 const bg_fade_result *r, bg_error *err);
+
 /* Names of the models in the catalogue for a kind ("capacity" or
  * "resistance"): count, and the i-th name (borrowed). */
 size_t bg_fader_nmodels(const bg_fader *f);

@@ -83,17 +83,19 @@ int bg_formats_read_spectrum_mem(bg_spectrum_set **out, const char *name,
 				 bg_formats_notes *notes, bg_error *err);
 
 /*
- * Load the spectra of any supported file: an instrument export (by
- * content, as above) or battgrade's own impedance.csv is NOT handled
- * here (use bg_spectrum_load).  fmt forces a format when not
- * BG_FORMAT_UNKNOWN.  Files over 64 MiB are refused.
+ * Load the spectrum of any supported instrument export (format found by
+ * content, as above; battgrade's own impedance.csv is bg_spectrum_load's
+ * job).  fmt forces a format when not BG_FORMAT_UNKNOWN.  Files over
+ * 64 MiB are refused.  Meant for commands that take a spectrum file:
+ * try bg_formats_detect() and, for a spectrum format, call this.
  */
 int bg_formats_load_spectra(bg_spectrum_set **out, const char *path,
 			    bg_format fmt, bg_formats_notes *notes,
 			    bg_error *err);
 
 /* Free a set from the functions above; NULL is a no-op.  Each array of
- * each spectrum and the spectra array are separate allocations. */
+ * each spectrum and the spectra array are separate allocations, as in
+ * lib/impedance.c, so bg_spectrum_set_free() frees them as well. */
 void bg_formats_spectra_free(bg_spectrum_set *set);
 
 /* ---- Battery Data Format time series ------------------------------- */
@@ -106,6 +108,11 @@ typedef struct bg_bdf_row {
 	double current_a;        /* positive charges (BDF convention) */
 	double voltage_v;
 	double temperature_c;
+	/* Each field as the file writes it when no unit conversion was
+	 * needed, else NULL: lets a converter copy numbers exactly (and
+	 * fast).  Borrowed until the next bg_bdf_next(). */
+	const char *time_text, *current_text, *voltage_text;
+	const char *temperature_text;
 } bg_bdf_row;
 
 /*

@@ -94,8 +94,11 @@ void bg_history_set_modules_series(bg_history *h, int n);
 void bg_history_set_dates(bg_history *h, double manufacture_s,
 			  double first_use_s, double retirement_s);
 
-/* An interval longer than this (seconds, default 600) is a data gap:
- * nothing is integrated across it. */
+/* An interval longer than this (seconds, default 6 h) is a data gap:
+ * nothing is integrated across it.  BMS loggers thin out their records
+ * while a vehicle is parked (hourly or less) and the trapezoidal rule
+ * is exact across such steady stretches; a longer silence means the
+ * logger was off or data were lost. */
 void bg_history_set_gap_s(bg_history *h, double seconds);
 
 /* Called about every 64 Ki rows with the bytes read of the current
@@ -118,7 +121,8 @@ int bg_history_feed_mem(bg_history *h, const char *name, const void *buf,
 int bg_history_summary_get(const bg_history *h, const char *module_id,
 			   bg_history_summary *out);
 
-/* Module ids seen or declared, in order of first appearance. */
+/* Modules the log has rows for, in order of declaration or first
+ * appearance (ids borrowed from h). */
 size_t bg_history_nmodules(const bg_history *h);
 const char *bg_history_module_id(const bg_history *h, size_t i);
 

@@ -6,7 +6,8 @@
  * The spectrum is fitted by linear least squares with a KK-consistent
  * model, R_ohm + jwL + 1/(jwC) + sum_k R_k/(1 + jw tau_k), tau_k
  * log-spaced from 1/w_max to 1/w_min; the number M of RC elements grows
- * until mu = 1 - sum|R_k<0|/sum|R_k>=0| < c = 0.85 (over-fitting).  The
+ * until mu = 1 - sum|R_k<0|/sum|R_k>=0| < c = 0.85 (over-fitting), but
+ * to at least two elements per decade of frequency.  The
  * residuals, normalised by |Z|, must stay below a limit: larger ones
  * mean drift, non-linearity or noise, i.e. an invalid measurement.
  */
