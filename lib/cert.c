@@ -256,8 +256,10 @@ static void check_decision(struct sc *c, const bg_json *b)
 	if (!d)
 		return;
 	g = bg_json_string(bg_json_member(d, "grade"), NULL);
-	if (!g || strlen(g) != 1 || !strchr("ABCR", g[0]))
-		sfail(c, "decision.grade", _("must be one of A, B, C, R"));
+	if (!g || (strcmp(g, "RETEST") != 0 &&
+		   (strlen(g) != 1 || !strchr("ABCR", g[0]))))
+		sfail(c, "decision.grade",
+		      _("must be one of A, B, C, R, RETEST"));
 	arr(c, d, "applications", "decision.applications");
 	arr(c, d, "rules", "decision.rules");
 	p = obj(c, d, "policy", "decision.policy");
@@ -446,7 +448,10 @@ static int check_signature(const char *sig, size_t siglen, const char *canon,
 	}
 	memcpy(out->kid, jws.kid, sizeof(out->kid));
 	key = keys ? bg_jwk_set_find(keys, jws.kid) : NULL;
-	if (!key)
+	if (!key && !jws.kid[0])
+		rc = refuse(out, BG_CERT_UNKNOWN_KEY, BG_EAUTH, err, "%s",
+			    _("unknown key: the signature names no key id"));
+	else if (!key)
 		rc = refuse(out, BG_CERT_UNKNOWN_KEY, BG_EAUTH, err,
 			    _("unknown key: no trusted key has id '%s'"),
 			    jws.kid);

@@ -137,7 +137,10 @@ static void build_history(struct bld *b, cJSON *body)
 	add(b, o, "negativeEvents", get(h, "events")
 		? cJSON_Duplicate(get(h, "events"), 1) : cJSON_CreateArray());
 	add(b, o, "temperatureInformation", dup(h, "temperature_minutes"));
+	add(b, o, "eventCounts", dup(h, "event_counts"));
 	add(b, o, "coverage", dup(h, "coverage"));
+	add(b, o, "calendarAgeDays", dup(h, "calendar_age_days"));
+	add(b, o, "serviceDays", dup(h, "service_days"));
 	add(b, o, "dataAvailable", cJSON_CreateBool(h != NULL));
 }
 
@@ -160,12 +163,17 @@ static void build_state(struct bld *b, cJSON *body)
 		add(b, s, "basis", cJSON_CreateString("Ah-based"));
 	}
 	add(b, o, "internalResistance", qty(b->g, "resistance_ohm", "ohm"));
+	add(b, o, "internalResistanceSource", dup(b->g, "resistance_source"));
+	add(b, o, "internalResistanceBeginningOfLife",
+	    qty(b->g, "resistance_bol_ohm", "ohm"));
 	add(b, o, "internalResistanceBasis", dup(b->g, "resistance_basis"));
 	add(b, o, "stateOfHealthResistance", dup(b->g, "soh_resistance"));
 	add(b, o, "internalResistanceIncrease",
 	    qty(b->g, "resistance_increase_percent", "%"));
+	/* SPEC 99100 asks for power capability; the pulse test gives it
+	 * at the pulse's state of charge (see dcir). */
 	add(b, o, "remainingPowerCapability",
-	    dup(b->g, "remaining_power_capability"));
+	    qty(get(b->g, "dcir"), "power_capability_w", "W"));
 	add(b, o, "dcir", dup(b->g, "dcir"));
 	add(b, o, "conditions", dup(b->g, "conditions"));
 }
@@ -182,6 +190,7 @@ static void build_model(struct bld *b, cJSON *body)
 	r = add(b, o, "remainingUsefulLife", cJSON_CreateObject());
 	if (!r)
 		return;
+	add(b, r, "application", dup(b->g, "rul_application"));
 	add(b, r, "p50Years", dup(b->g, "rul_years_p50"));
 	add(b, r, "p10Years", dup(b->g, "rul_years_p10"));
 }
@@ -200,6 +209,8 @@ static void build_decision(struct bld *b, cJSON *body)
 	add(b, o, "rules", cJSON_IsArray(rules)
 		? cJSON_Duplicate(rules, 1) : cJSON_CreateArray());
 	add(b, o, "decidingRule", dup(b->g, "deciding_rule"));
+	add(b, o, "notes", get(b->g, "notes") ? cJSON_Duplicate(
+		get(b->g, "notes"), 1) : cJSON_CreateArray());
 	p = add(b, o, "policy", cJSON_CreateObject());
 	if (!p)
 		return;

@@ -144,6 +144,15 @@ int bg_jcs_number(char *buf, size_t len, double v)
 		out[pos++] = '-';
 		v = -v;
 	}
+	if (v < 9007199254740992.0 && v == floor(v)) {
+		/* integers below 2^53 print exactly as their digits, which is
+		 * what Number::toString gives: a fast path for counts */
+		snprintf(out + pos, sizeof(out) - (size_t)pos, "%lld",
+			 (long long)v);
+		pos += (int)strlen(out + pos);
+		memcpy(buf, out, (size_t)pos + 1);
+		return pos;
+	}
 	k = shortest_digits(v, d, &n);
 	if (k <= n && n <= 21) {
 		/* integer: the digits, then n - k zeros */
@@ -482,9 +491,10 @@ static int parse_array(struct parser *p, struct bg_json *v)
 		if (v->n == v->cap && grow(v, sizeof(*v->items)) < 0)
 			return oom(p);
 		rc = parse_value(p, &v->items[v->n]);
+		if (v->items[v->n])
+			v->n++;         /* owned by v even when incomplete */
 		if (rc < 0)
 			return rc;
-		v->n++;
 		skip_ws(p);
 		if (p->pos < p->len && p->s[p->pos] == ',') {
 			p->pos++;

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <pthread.h>
 #include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 
 #include "battgrade.h"
 #include "battgrade/cert.h"
+#include "battgrade/certpdf.h"
 #include "battgrade/jcs.h"
 #include "battgrade/keys.h"
 #include "battgrade/models.h"
@@ -478,6 +480,95 @@ START_TEST(test_cert_time)
 }
 END_TEST
 
+START_TEST(test_cert_pdf)
+{
+	char dir[] = "/tmp/bgpdfXXXXXX", path[4096], cmd[4200], head[6] = "";
+	char id[BG_CERT_ID_MAX], *text, *qr;
+	cJSON *g = cJSON_Duplicate(grades[0], 1), *body;
+	bg_error err;
+	size_t len;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	/* a long name in several scripts must be cut at a character
+	 * boundary (cairo refuses broken UTF-8) */
+	cJSON_ReplaceItemInObject(g, "manufacturer", cJSON_CreateString(
+		"\xc3\x9c" "berlandwerke \xe5\x8c\x97\xe4\xba\xac \xc3\x9c" "berlandwerke "
+		"\xe5\x8c\x97\xe4\xba\xac\xe5\x8c\x97\xe4\xba\xac\xe5\x8c\x97"));
+	meta.registry_url = "https://registry.example.org/";
+	ck_assert_int_eq(bg_cert_body_from_grade(&body, g, &meta, "g", 1,
+						 &err), 0);
+	text = NULL;
+	ck_assert_int_eq(bg_cert_sign(&text, &len, id, body, &key, &err), 0);
+	qr = bg_certpdf_qr_text(id, body);
+	ck_assert_str_eq(qr + strlen(qr) - 36, id);
+	ck_assert_int_eq(strncmp(qr, "https://registry.example.org/v1/certificates/",
+				 45), 0);
+	free(qr);
+	snprintf(path, sizeof(path), "%s/%s.pdf", dir, id);
+	ck_assert_msg(bg_certpdf_write(path, id, body, &err) == 0, "%s",
+		      err.msg);
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fread(head, 1, 5, f), 5);
+	fclose(f);
+	ck_assert_str_eq(head, "%PDF-");
+	/* rendering again replaces the page */
+	ck_assert_int_eq(bg_certpdf_write(path, id, body, &err), 0);
+	snprintf(path, sizeof(path), "%s/no/such/dir/x.pdf", dir);
+	ck_assert_int_eq(bg_certpdf_write(path, id, body, &err),
+			 BG_ECANTCREAT);
+	free(text);
+	cJSON_Delete(body);
+	cJSON_Delete(g);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+struct vjob {
+	const char *text;
+	size_t len;
+	int bad;
+};
+
+static void *verify_many(void *arg)
+{
+	struct vjob *j = arg;
+	bg_cert_info info;
+	bg_error err;
+	int i;
+
+	for (i = 0; i < 200; i++)
+		j->bad += bg_cert_verify(j->text, j->len, &trusted, &info,
+					 &err) != 0 ||
+			  info.reason != BG_CERT_VALID;
+	return NULL;
+}
+
+/* Verification shares no state: four threads at once all agree. */
+START_TEST(test_cert_verify_threads)
+{
+	char id[BG_CERT_ID_MAX];
+	struct vjob jobs[4];
+	pthread_t th[4];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		jobs[i].text = issue(i, &key, id, &jobs[i].len);
+		jobs[i].bad = 0;
+	}
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, verify_many,
+						&jobs[i]), 0);
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		ck_assert_int_eq(jobs[i].bad, 0);
+		free((char *)jobs[i].text);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cert");
@@ -492,6 +583,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_cert_grade_input_errors);
 	tcase_add_test(tc, test_cert_write_no_overwrite);
 	tcase_add_test(tc, test_cert_time);
+	tcase_add_test(tc, test_cert_pdf);
+	tcase_add_test(tc, test_cert_verify_threads);
 	tcase_add_test(tf, test_cert_tampered_any_byte);
 	tcase_add_test(tf, test_cert_tampered_value);
 	tcase_add_test(tf, test_cert_swapped_signature);

@@ -47,7 +47,7 @@ typedef struct bg_cert_info {
 	char schema[BG_CERT_NAME_MAX];
 	char module_id[BG_CERT_NAME_MAX];
 	char pack_id[BG_CERT_NAME_MAX];
-	char grade[4];
+	char grade[8];          /* A, B, C, R or RETEST */
 	char issuer_id[BG_CERT_NAME_MAX];
 	char issued_at[32];     /* "YYYY-MM-DDThh:mm:ssZ" */
 	char kid[BG_JWK_KID_MAX];
@@ -73,6 +73,7 @@ typedef struct bg_cert_meta {
  * non-canonical, tampered) or BG_EAUTH (unknown key, bad signature)
  * with the reason in out->reason and a message in err, or BG_ENOMEM.
  * out (may be NULL) is filled as far as the body could be read.
+ * Thread safe (no shared state): a server may verify on many threads.
  */
 int bg_cert_verify(const char *json, size_t len, const bg_jwk_set *keys,
 		   bg_cert_info *out, bg_error *err);

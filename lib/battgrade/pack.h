@@ -55,6 +55,14 @@ typedef struct bg_pack {
 int bg_pack_load(bg_pack **out, const char *dir, bg_error *err);
 void bg_pack_free(bg_pack *pack);
 
+/*
+ * The same from a manifest in memory (len bytes, need not be
+ * NUL-terminated); name is used in messages; pack->dir is NULL, so
+ * bg_pack_path() resolves names against the current directory.
+ */
+int bg_pack_parse(bg_pack **out, const char *name, const char *buf,
+		  size_t len, bg_error *err);
+
 /* The module with that id, or NULL (borrowed from pack). */
 const bg_module_info *bg_pack_module(const bg_pack *pack, const char *id);
 
@@ -104,6 +112,11 @@ int bg_capacity_load(bg_capacity_set **out, const char *path,
 		     const bg_pack *pack, bg_error *err);
 void bg_capacity_set_free(bg_capacity_set *set);
 
+/* The same from len bytes of CSV text in memory; name for messages. */
+int bg_capacity_load_mem(bg_capacity_set **out, const char *name,
+			 const void *buf, size_t len, const bg_pack *pack,
+			 bg_error *err);
+
 /* ---- impedance.csv: EIS spectra ------------------------------------ */
 
 typedef struct bg_spectrum {
@@ -133,6 +146,11 @@ int bg_spectrum_load(bg_spectrum_set **out, const char *path,
 		     const bg_pack *pack, bg_error *err);
 void bg_spectrum_set_free(bg_spectrum_set *set);
 
+/* The same from len bytes of CSV text in memory; name for messages. */
+int bg_spectrum_load_mem(bg_spectrum_set **out, const char *name,
+			 const void *buf, size_t len, const bg_pack *pack,
+			 bg_error *err);
+
 /* ---- pulse.csv: current-pulse (HPPC-style) tests ------------------- */
 
 typedef struct bg_pulse_series {
@@ -153,5 +171,9 @@ typedef struct bg_pulse_set {
 int bg_pulse_load(bg_pulse_set **out, const char *path, const bg_pack *pack,
 		  bg_error *err);
 void bg_pulse_set_free(bg_pulse_set *set);
+
+/* The same from len bytes of CSV text in memory; name for messages. */
+int bg_pulse_load_mem(bg_pulse_set **out, const char *name, const void *buf,
+		      size_t len, const bg_pack *pack, bg_error *err);
 
 #endif

@@ -1,0 +1,223 @@
+/*
+ * eisin.c - where the impedance commands read their data from.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "battgrade/pack.h"
+#include "cmd.h"
+#include "eisin.h"
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static double *dup_array(const double *a, size_t n)
+{
+	double *d = malloc(n * sizeof *d + 1);
+
+	if (d)
+		memcpy(d, a, n * sizeof *d);
+	return d;
+}
+
+/* Copy the spectra of a pack into the commands' own form. */
+static int from_pack_spectra(bg_eisfile_spectra **out,
+			     const bg_spectrum_set *ps, bg_error *err)
+{
+	bg_eisfile_spectra *s = calloc(1, sizeof *s);
+	size_t i;
+
+	if (!s || !(s->spectra = calloc(ps->nspectra + 1, sizeof *s->spectra))
+	    || !(s->label = calloc(ps->nspectra + 1, sizeof *s->label)))
+		goto oom;
+	for (i = 0; i < ps->nspectra; i++) {
+		const bg_spectrum *p = &ps->spectra[i];
+		bg_spectrum *q = &s->spectra[i];
+
+		*q = *p;
+		q->freq_hz = dup_array(p->freq_hz, p->n);
+		q->z_real_ohm = dup_array(p->z_real_ohm, p->n);
+		q->z_imag_ohm = dup_array(p->z_imag_ohm, p->n);
+		s->n++;
+		if (!q->freq_hz || !q->z_real_ohm || !q->z_imag_ohm)
+			goto oom;
+		snprintf(s->label[i], sizeof s->label[i], "%s",
+			 p->measured_at);
+	}
+	*out = s;
+	return 0;
+oom:
+	bg_eisfile_spectra_free(s);
+	return bg_error_set(err, BG_ENOMEM, NULL, 0, 0, _("out of memory"));
+}
+
+static int from_pack_pulses(bg_eisfile_pulses **out, const bg_pulse_set *ps,
+			    bg_error *err)
+{
+	bg_eisfile_pulses *p = calloc(1, sizeof *p);
+	size_t i;
+
+	if (!p || !(p->series = calloc(ps->nseries + 1, sizeof *p->series)))
+		goto oom;
+	for (i = 0; i < ps->nseries; i++) {
+		const bg_pulse_series *a = &ps->series[i];
+		bg_pulse_series *b = &p->series[i];
+
+		*b = *a;
+		b->time_s = dup_array(a->time_s, a->n);
+		b->current_a = dup_array(a->current_a, a->n);
+		b->voltage_v = dup_array(a->voltage_v, a->n);
+		p->n++;
+		if (!b->time_s || !b->current_a || !b->voltage_v)
+			goto oom;
+	}
+	*out = p;
+	return 0;
+oom:
+	bg_eisfile_pulses_free(p);
+	return bg_error_set(err, BG_ENOMEM, NULL, 0, 0, _("out of memory"));
+}
+
+/*
+ * A pack directory goes through the pack loaders (manifest checked,
+ * module ids validated); which == 0 for impedance.csv, 1 for pulse.csv.
+ */
+static int load_pack(void **out, const char *dir, int which,
+		     bg_error *err)
+{
+	const char *name = which ? "pulse.csv" : "impedance.csv";
+	bg_spectrum_set *ss = NULL;
+	bg_pulse_set *ps = NULL;
+	bg_pack *pack;
+	char path[4096];
+	int rc;
+
+	if ((rc = bg_pack_load(&pack, dir, err)) < 0)
+		return rc;
+	rc = bg_pack_path(pack, name, path, sizeof path);
+	if (rc == 0)
+		rc = bg_error_set(err, BG_ENOENT, dir, 0, 0,
+				  _("pack has no %s"), name);
+	else if (rc < 0)
+		rc = bg_error_set(err, rc, dir, 0, 0, _("path too long"));
+	else if (which == 0 &&
+		 (rc = bg_spectrum_load(&ss, path, pack, err)) == 0)
+		rc = from_pack_spectra((bg_eisfile_spectra **)out, ss, err);
+	else if (which == 1 &&
+		 (rc = bg_pulse_load(&ps, path, pack, err)) == 0)
+		rc = from_pack_pulses((bg_eisfile_pulses **)out, ps, err);
+	if (ss)
+		bg_spectrum_set_free(ss);
+	if (ps)
+		bg_pulse_set_free(ps);
+	bg_pack_free(pack);
+	return rc < 0 ? rc : 0;
+}
+
+int eisin_spectra(bg_eisfile_spectra **out, const char *path,
+		  const char *module, bg_error *err)
+{
+	bg_eisfile_spectra *s;
+	size_t i, k = 0;
+	int rc;
+
+	rc = is_dir(path) ? load_pack((void **)&s, path, 0, err)
+			  : bg_eisfile_read_spectra(&s, path, err);
+	if (rc < 0)
+		return rc;
+	for (i = 0; module && i < s->n; i++) {
+		if (strcmp(s->spectra[i].module_id, module)) {
+			free(s->spectra[i].freq_hz);
+			free(s->spectra[i].z_real_ohm);
+			free(s->spectra[i].z_imag_ohm);
+			continue;
+		}
+		s->spectra[k] = s->spectra[i];
+		memcpy(s->label[k], s->label[i], sizeof s->label[k]);
+		k++;
+	}
+	if (module)
+		s->n = k;
+	if (s->n == 0) {
+		bg_eisfile_spectra_free(s);
+		return bg_error_set(err, BG_EDATA, path, 0, 0,
+				    _("no spectrum of module '%s'"),
+				    module ? module : "");
+	}
+	*out = s;
+	return 0;
+}
+
+int eisin_pulses(bg_eisfile_pulses **out, const char *path,
+		 const char *module, bg_error *err)
+{
+	bg_eisfile_pulses *p;
+	size_t i, k = 0;
+	int rc;
+
+	rc = is_dir(path) ? load_pack((void **)&p, path, 1, err)
+			  : bg_eisfile_read_pulses(&p, path, err);
+	if (rc < 0)
+		return rc;
+	for (i = 0; module && i < p->n; i++) {
+		if (strcmp(p->series[i].module_id, module)) {
+			free(p->series[i].time_s);
+			free(p->series[i].current_a);
+			free(p->series[i].voltage_v);
+			continue;
+		}
+		p->series[k++] = p->series[i];
+	}
+	if (module)
+		p->n = k;
+	if (p->n == 0) {
+		bg_eisfile_pulses_free(p);
+		return bg_error_set(err, BG_EDATA, path, 0, 0,
+				    _("no pulse series of module '%s'"),
+				    module ? module : "");
+	}
+	*out = p;
+	return 0;
+}
+
+const char *eisin_name(const bg_eisfile_spectra *s, size_t i)
+{
+	if (s->spectra[i].module_id[0])
+		return s->spectra[i].module_id;
+	return s->label[i][0] ? s->label[i] : "-";
+}
+
+int eisin_list(const char *opt, const char *arg, double *out, size_t max,
+	       size_t *n)
+{
+	const char *p = arg;
+	char *end;
+
+	*n = 0;
+	for (;;) {
+		double v;
+
+		errno = 0;
+		v = strtod(p, &end);
+		if (end == p || errno || !(v > 0) || *n >= max ||
+		    (*end != ',' && *end != '\0')) {
+			cmd_warn(_("option '--%s': '%s' is not a list of at "
+				   "most %zu positive numbers"), opt, arg,
+				 max);
+			return -1;
+		}
+		out[(*n)++] = v;
+		if (*end == '\0')
+			return 0;
+		p = end + 1;
+	}
+}

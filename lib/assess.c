@@ -1,0 +1,910 @@
+/*
+ * assess.c - from a pack directory to graded modules.
+ *
+ * For each module: the latest capacity check gives SOH_C = Q/Q_rated;
+ * the latest recorded DC resistance (else the pulse test's 10 s
+ * discharge resistance) over R_BOL gives SOH_R, with R_BOL from the
+ * manifest's initial_resistance_ohm or else the earliest recorded
+ * resistance (DOMAIN.md section 4, SPEC 99100 resistance increase).
+ * The capacity-fade fit (fade.h) gives the knee and, with a resistance
+ * growth fit, the remaining life under each application's duty to the
+ * policy's end of life (60 % SOH_C or SOH_R 2.0, whichever comes
+ * first).  The latest spectrum is Lin-KK tested (kk.h) and fitted
+ * (eisfit.h); pulses give DCIR (dcir.h); the BMS log gives throughput
+ * and harmful events (history.h).  All of it becomes a bg_evidence for
+ * the rule engine (grade.h) and one JSON object.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "battgrade/assess.h"
+#include "battgrade/chemistry.h"
+#include "battgrade/dcir.h"
+#include "battgrade/eisfit.h"
+#include "battgrade/fade.h"
+#include "battgrade/grade.h"
+#include "battgrade/history.h"
+#include "battgrade/kk.h"
+#include "battgrade/pack.h"
+#include "i18n.h"
+
+#define DAYS_PER_YEAR 365.25
+
+struct bg_assessor {
+	const bg_policy *pol;
+	bg_fader *fader;
+	bg_eis_fitter *eis;
+};
+
+/* Everything read from one pack directory. */
+struct packdata {
+	bg_pack *pack;
+	bg_capacity_set *cap;
+	bg_spectrum_set *spec;
+	bg_pulse_set *pulse;
+	bg_history *hist;
+	cJSON *inputs;
+};
+
+int bg_assessor_new(bg_assessor **out, const bg_policy *policy,
+		    bg_error *err)
+{
+	bg_assessor *a = calloc(1, sizeof(*a));
+	int rc;
+
+	*out = NULL;
+	if (!a)
+		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");
+	a->pol = policy;
+	if ((rc = bg_fader_new(&a->fader, err)) ||
+	    (rc = bg_eis_fitter_new(&a->eis, err))) {
+		bg_assessor_free(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
+void bg_assessor_free(bg_assessor *a)
+{
+	if (!a)
+		return;
+	bg_fader_free(a->fader);
+	bg_eis_fitter_free(a->eis);
+	free(a);
+}
+
+/* ---- JSON helpers ---------------------------------------------------- */
+
+/* A number, or null when it is not finite (JSON has no NaN). */
+static void add_num(cJSON *o, const char *key, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void add_str(cJSON *o, const char *key, const char *s)
+{
+	if (s && *s)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+/* ---- inputs: SHA-256 of every file read ------------------------------ */
+
+static int hash_file(const char *path, char hex[65], bg_error *err)
+{
+	crypto_hash_sha256_state st;
+	unsigned char buf[65536], h[crypto_hash_sha256_BYTES];
+	FILE *f = fopen(path, "rb");
+	size_t n, i;
+
+	if (!f)
+		return bg_error_set(err, BG_EIO, path, 0, 0,
+				    _("cannot open: %s"), strerror(errno));
+	crypto_hash_sha256_init(&st);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		crypto_hash_sha256_update(&st, buf, n);
+	if (ferror(f)) {
+		fclose(f);
+		return bg_error_set(err, BG_EIO, path, 0, 0,
+				    _("read failed"));
+	}
+	fclose(f);
+	crypto_hash_sha256_final(&st, h);
+	for (i = 0; i < sizeof(h); i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	return 0;
+}
+
+static int add_input(struct packdata *pd, const char *name,
+		     const char *path, bg_error *err)
+{
+	char hex[65];
+	cJSON *o;
+	int rc;
+
+	if ((rc = hash_file(path, hex, err)))
+		return rc;
+	if (!(o = cJSON_CreateObject()))
+		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");
+	cJSON_AddItemToArray(pd->inputs, o);
+	cJSON_AddStringToObject(o, "file", name);
+	cJSON_AddStringToObject(o, "sha256", hex);
+	return 0;
+}
+
+/* ---- reading the pack ------------------------------------------------ */
+
+static double parse_date(const char *s)
+{
+	double t;
+
+	return s[0] && bg_parse_time(s, &t) == 0 ? t : NAN;
+}
+
+static int history_open(struct packdata *pd, const char *path,
+			bg_error *err)
+{
+	const bg_pack *pk = pd->pack;
+	const cJSON *limits;
+	bg_chem_limits lim;
+	size_t i;
+	int rc;
+
+	if ((rc = bg_chem_limits_load(&lim, pk->chemistry, err)))
+		return rc;
+	limits = cJSON_GetObjectItemCaseSensitive(pk->json, "limits");
+	if (limits && (rc = bg_chem_limits_apply(&lim, limits, "pack.json",
+						 err)))
+		return rc;
+	/* A log without module ids records the pack voltage. */
+	lim.cells_series = pk->modules_series *
+			   (pk->nmodules ? pk->modules[0].cells_series : 1);
+	if ((rc = bg_history_new(&pd->hist, &lim, pk->nominal_capacity_ah,
+				 err)))
+		return rc;
+	for (i = 0; i < pk->nmodules; i++)
+		if ((rc = bg_history_add_module(
+			     pd->hist, pk->modules[i].module_id,
+			     pk->modules[i].nominal_capacity_ah,
+			     pk->modules[i].cells_series, err)))
+			return rc;
+	bg_history_set_modules_series(pd->hist, pk->modules_series);
+	bg_history_set_dates(pd->hist, parse_date(pk->manufacture_date),
+			     parse_date(pk->first_use_date),
+			     parse_date(pk->retirement_date));
+	return bg_history_feed_file(pd->hist, path, err);
+}
+
+/* Load one optional member file; *found tells whether it exists. */
+static int load_member(struct packdata *pd, const char *name, bg_error *err)
+{
+	char path[4096];
+	int rc = bg_pack_path(pd->pack, name, path, sizeof(path));
+
+	if (rc < 0)
+		return bg_error_set(err, rc, pd->pack->dir, 0, 0,
+				    _("path too long"));
+	if (rc == 0)
+		return 0;
+	if ((rc = add_input(pd, name, path, err)))
+		return rc;
+	if (!strcmp(name, "capacity.csv"))
+		return bg_capacity_load(&pd->cap, path, pd->pack, err);
+	if (!strcmp(name, "impedance.csv"))
+		return bg_spectrum_load(&pd->spec, path, pd->pack, err);
+	if (!strcmp(name, "pulse.csv"))
+		return bg_pulse_load(&pd->pulse, path, pd->pack, err);
+	return history_open(pd, path, err);
+}
+
+static int packdata_load(struct packdata *pd, const char *dir,
+			 bg_error *err)
+{
+	static const char *const members[] = {
+		"capacity.csv", "impedance.csv", "pulse.csv", "history.csv"
+	};
+	char path[4096];
+	size_t i;
+	int rc;
+
+	memset(pd, 0, sizeof(*pd));
+	if (!(pd->inputs = cJSON_CreateArray()))
+		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");
+	if ((rc = bg_pack_load(&pd->pack, dir, err)))
+		return rc;
+	if (bg_pack_path(pd->pack, "pack.json", path, sizeof(path)) == 1 &&
+	    (rc = add_input(pd, "pack.json", path, err)))
+		return rc;
+	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+		if ((rc = load_member(pd, members[i], err)))
+			return rc;
+	return 0;
+}
+
+static void packdata_free(struct packdata *pd)
+{
+	bg_history_free(pd->hist);
+	bg_pulse_set_free(pd->pulse);
+	bg_spectrum_set_free(pd->spec);
+	bg_capacity_set_free(pd->cap);
+	bg_pack_free(pd->pack);
+	cJSON_Delete(pd->inputs);
+}
+
+static const bg_capacity_series *find_capacity(const struct packdata *pd,
+					       const char *id)
+{
+	size_t i;
+
+	for (i = 0; pd->cap && i < pd->cap->nseries; i++)
+		if (!strcmp(pd->cap->series[i].module_id, id))
+			return &pd->cap->series[i];
+	return NULL;
+}
+
+/* The module's latest spectrum (measured_at is ISO 8601, so the
+ * greatest string is the latest; ties keep the last in the file). */
+static const bg_spectrum *find_spectrum(const struct packdata *pd,
+					const char *id)
+{
+	const bg_spectrum *best = NULL;
+	size_t i;
+
+	for (i = 0; pd->spec && i < pd->spec->nspectra; i++) {
+		const bg_spectrum *s = &pd->spec->spectra[i];
+
+		if (strcmp(s->module_id, id))
+			continue;
+		if (!best || strcmp(s->measured_at, best->measured_at) >= 0)
+			best = s;
+	}
+	return best;
+}
+
+static const bg_pulse_series *find_pulse(const struct packdata *pd,
+					 const char *id)
+{
+	size_t i;
+
+	for (i = 0; pd->pulse && i < pd->pulse->nseries; i++)
+		if (!strcmp(pd->pulse->series[i].module_id, id))
+			return &pd->pulse->series[i];
+	return NULL;
+}
+
+/* ---- one module -------------------------------------------------------- */
+
+/* What was measured and fitted for one module, besides the evidence. */
+struct module_state {
+	const bg_module_info *info;
+	const bg_capacity_series *cap;
+	double capacity_ah;           /* latest check, NAN none */
+	double r_now_ohm, r_bol_ohm;
+	const char *r_source;         /* "capacity_check", "pulse_10s" */
+	bg_fade_result fade, rfade;
+	int have_fade, have_rfade;
+	char fade_error[BG_ERROR_MSG_MAX];
+	int beyond[BG_POLICY_MAX_PROFILES];
+	bg_kk_result kk;
+	int have_spectrum, kk_error;
+	bg_eis_result eis;
+	int eis_rc;
+	bg_dcir_result dcir;
+	int have_dcir;
+	cJSON *notes;
+};
+
+static void note(struct module_state *ms, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void note(struct module_state *ms, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	cJSON_AddItemToArray(ms->notes, cJSON_CreateString(buf));
+}
+
+/* Latest capacity and resistance, earliest resistance. */
+static void capacity_state(struct module_state *ms, bg_evidence *ev)
+{
+	const bg_capacity_series *s = ms->cap;
+	double first_r = NAN;
+	size_t i, nr = 0;
+
+	ms->capacity_ah = ms->r_now_ohm = NAN;
+	for (i = 0; s && i < s->n; i++) {
+		if (isfinite(s->pts[i].capacity_ah))
+			ms->capacity_ah = s->pts[i].capacity_ah;
+		if (isfinite(s->pts[i].resistance_ohm)) {
+			if (!nr++)
+				first_r = s->pts[i].resistance_ohm;
+			ms->r_now_ohm = s->pts[i].resistance_ohm;
+		}
+	}
+	ev->capacity_measured = isfinite(ms->capacity_ah) ? 1 : 0;
+	if (isfinite(ms->capacity_ah) && ms->info->nominal_capacity_ah > 0)
+		ev->soh_capacity = ms->capacity_ah /
+				   ms->info->nominal_capacity_ah;
+	else
+		note(ms, "no capacity check: SOH_C unknown");
+	ms->r_source = isfinite(ms->r_now_ohm) ? "capacity_check" : NULL;
+	if (!isfinite(ms->r_now_ohm) && ms->have_dcir &&
+	    isfinite(ms->dcir.r_10s_discharge_ohm)) {
+		ms->r_now_ohm = ms->dcir.r_10s_discharge_ohm;
+		ms->r_source = "pulse_10s_discharge";
+	}
+	ms->r_bol_ohm = NAN;
+	if (isfinite(ms->info->initial_resistance_ohm) &&
+	    ms->info->initial_resistance_ohm > 0) {
+		ms->r_bol_ohm = ms->info->initial_resistance_ohm;
+		ev->r_basis = BG_RBASIS_INITIAL;
+	} else if (nr >= 2 && first_r > 0) {
+		ms->r_bol_ohm = first_r;
+		ev->r_basis = BG_RBASIS_EARLIEST;
+		note(ms, "R_BOL is the earliest recorded resistance "
+		     "(no initial_resistance_ohm in the manifest)");
+	}
+	if (isfinite(ms->r_now_ohm) && isfinite(ms->r_bol_ohm))
+		ev->soh_resistance = ms->r_now_ohm / ms->r_bol_ohm;
+	else
+		note(ms, "resistance increase unknown: %s",
+		     !isfinite(ms->r_now_ohm) ? "no resistance measured"
+		     : "neither initial_resistance_ohm nor an earlier "
+		       "recorded resistance");
+}
+
+static void fade_fits(bg_assessor *a, struct module_state *ms,
+		      bg_evidence *ev)
+{
+	const bg_policy *p = a->pol;
+	bg_fade_opts o;
+	bg_error e;
+
+	ms->have_fade = ms->have_rfade = 0;
+	if (!ms->cap || !ms->cap->n) {
+		note(ms, "no capacity history: no fade fit, RUL unknown");
+		return;
+	}
+	bg_fade_opts_init(&o);
+	o.rated_capacity_ah = ms->info->nominal_capacity_ah;
+	o.eol_fraction = p->eol_soh_capacity;
+	o.eol_resistance_factor = p->eol_soh_resistance;
+	if (p->reference_profile >= 0)
+		o.cycles_per_day =
+			p->profiles[p->reference_profile].cycles_per_day *
+			p->profiles[p->reference_profile].depth_of_discharge;
+	bg_error_clear(&e);
+	if (bg_fade_capacity(a->fader, ms->cap, &o, &ms->fade, &e)) {
+		ev->capacity_fit_ok = 0;
+		snprintf(ms->fade_error, sizeof(ms->fade_error), "%s", e.msg);
+		note(ms, "capacity fit failed: %s", e.msg);
+		return;
+	}
+	ms->have_fade = 1;
+	ev->capacity_fit_ok = ms->fade.status == BG_FADE_NOCONV ? 0 : 1;
+	if (ms->fade.status == BG_FADE_INSUFFICIENT)
+		note(ms, "capacity history too short for a fit (fewer than "
+		     "5 points or under 3 %% fade): graded on the current "
+		     "state only");
+	if (ms->fade.status == BG_FADE_OK) {
+		ev->knee_cycle = ms->fade.knee_cycle;
+		ev->knee_onset_cycle = ms->fade.knee_onset_cycle;
+		ev->knee_past = isfinite(ms->fade.knee_cycle) &&
+				ms->fade.knee_cycle <= ms->fade.last_cycle;
+		ev->knee_onset = isfinite(ms->fade.knee_onset_cycle);
+	}
+	if (isfinite(ms->r_bol_ohm) && !strcmp(ms->r_source ? ms->r_source
+					       : "", "capacity_check") &&
+	    bg_fade_resistance(a->fader, ms->cap, ms->r_bol_ohm, &o,
+			       &ms->rfade, NULL) == 0 &&
+	    ms->rfade.status == BG_FADE_OK)
+		ms->have_rfade = 1;
+}
+
+/* Remaining years of one fit to thr under efc_per_day.  Past the search
+ * horizon the horizon itself is a lower bound (flagged). */
+static void rul_of(bg_fader *f, const bg_fade_result *fit, double thr,
+		   double efc_per_day, double *p50, double *p10, int *beyond)
+{
+	double horizon;
+
+	*p50 = *p10 = NAN;
+	*beyond = 0;
+	if (fit->status != BG_FADE_OK ||
+	    bg_fade_rul_years(f, fit, thr, efc_per_day, p50, p10))
+		return;
+	if (isfinite(*p50))
+		return;
+	horizon = fit->horizon - fit->last_cycle;
+	if (strcmp(fit->axis, "days"))
+		horizon /= efc_per_day;
+	*p50 = *p10 = horizon / DAYS_PER_YEAR;
+	*beyond = isfinite(*p50) && *p50 > 0;
+	if (!*beyond)
+		*p50 = *p10 = NAN;
+}
+
+/* NaN-aware minimum: unknown when either is unknown. */
+static double min_known(double a, double b, int b_used)
+{
+	if (!b_used)
+		return a;
+	return isfinite(a) && isfinite(b) ? fmin(a, b) : NAN;
+}
+
+/* Remaining life under each profile in mask (bit k: profile k). */
+static void rul_profiles(bg_assessor *a, struct module_state *ms,
+			 bg_evidence *ev, unsigned mask)
+{
+	const bg_policy *p = a->pol;
+	double c50, c10, r50 = NAN, r10 = NAN;
+	int cb, rb;
+	size_t k;
+
+	if (!ms->have_fade || ms->fade.status != BG_FADE_OK)
+		return;
+	for (k = 0; k < p->nprofiles; k++) {
+		const bg_policy_profile *pr = &p->profiles[k];
+		double efc = pr->cycles_per_day * pr->depth_of_discharge;
+
+		if (!(mask & (1u << k)))
+			continue;
+		rul_of(a->fader, &ms->fade,
+		       pr->eol_soh_capacity * ms->info->nominal_capacity_ah,
+		       efc, &c50, &c10, &cb);
+		rb = 1;
+		if (ms->have_rfade)
+			rul_of(a->fader, &ms->rfade,
+			       p->eol_soh_resistance * ms->r_bol_ohm, efc,
+			       &r50, &r10, &rb);
+		ev->rul_p50_years[k] = min_known(c50, r50, ms->have_rfade);
+		ev->rul_p10_years[k] = min_known(c10, r10, ms->have_rfade);
+		ms->beyond[k] = cb && rb;
+	}
+}
+
+/* Profiles whose remaining life some rule reads, and the reference. */
+static unsigned rule_profiles(const bg_policy *p)
+{
+	static const char *const pre[] = { "rul_p10_years.",
+					   "rul_p50_years." };
+	unsigned mask = p->reference_profile >= 0
+				? 1u << p->reference_profile : 0;
+	const char *in[2 + 2 * BG_POLICY_MAX_OR];
+	size_t i, j, k, n;
+	int prof;
+
+	for (i = 0; i < p->nrules; i++) {
+		const bg_policy_rule *r = &p->rules[i];
+
+		n = 0;
+		in[n++] = r->input;
+		if (r->has_when)
+			in[n++] = r->when.input;
+		for (k = 0; k < r->nor; k++)
+			in[n++] = r->or_[k].input;
+		for (j = 0; j < n; j++)
+			for (k = 0; k < 2; k++)
+				if (!strncmp(in[j], pre[k], 14) &&
+				    (prof = bg_policy_profile_index(
+					     p, in[j] + 14)) >= 0)
+					mask |= 1u << prof;
+	}
+	return mask;
+}
+
+/*
+ * Remaining life is the costly part of grading: compute it for the
+ * profiles the rules read, grade, then only for the profiles the
+ * grade allows (a module graded R or RETEST suits none), and grade
+ * again with those figures (which cannot change the grade: no rule
+ * reads them).
+ */
+static void grade_with_rul(bg_assessor *a, struct module_state *ms,
+			   bg_evidence *ev, bg_grade_result *g)
+{
+	const bg_policy *p = a->pol;
+	unsigned done = rule_profiles(p), more = 0;
+	size_t k;
+
+	rul_profiles(a, ms, ev, done);
+	bg_grade_eval(g, p, ev);
+	for (k = 0; k < p->nprofiles; k++)
+		if (!(done & (1u << k)) && g->grade >= BG_GRADE_C &&
+		    (p->profiles[k].grades & (1u << g->grade)))
+			more |= 1u << k;
+	if (!more)
+		return;
+	rul_profiles(a, ms, ev, more);
+	bg_grade_eval(g, p, ev);
+}
+
+static void impedance_state(bg_assessor *a, struct module_state *ms,
+			    const bg_spectrum *s, bg_evidence *ev)
+{
+	bg_error e;
+
+	ms->have_spectrum = s != NULL;
+	if (!s)
+		return;
+	bg_error_clear(&e);
+	ms->kk_error = bg_kk_test(s, a->pol->kk_max_residual,
+				  a->pol->drop_inductive, &ms->kk, &e);
+	ev->kk_valid = !ms->kk_error && ms->kk.valid ? 1 : 0;
+	if (ms->kk_error)
+		note(ms, "Lin-KK test impossible: %s", e.msg);
+	ms->eis_rc = bg_eis_fit(a->eis, s, a->pol->circuit,
+				BG_EIS_WEIGHT_MODULUS, &ms->eis, &e);
+	ev->impedance_fit_ok = ms->eis_rc == 0 ? 1 : 0;
+	if (ms->eis_rc && ms->eis_rc != BG_ENOCONV)
+		note(ms, "impedance fit impossible: %s", e.msg);
+}
+
+static void history_state(const struct packdata *pd,
+			  const struct module_state *ms, bg_evidence *ev,
+			  const char **scope)
+{
+	bg_history_summary sum;
+	const char *id = ms->info->module_id;
+
+	*scope = NULL;
+	if (!pd->hist)
+		return;
+	if (bg_history_summary_get(pd->hist, id, &sum) == 0 && sum.rows) {
+		*scope = id;
+	} else if (bg_history_summary_get(pd->hist, NULL, &sum) == 0 &&
+		   sum.rows) {
+		*scope = "";
+	} else {
+		return;
+	}
+	ev->has_history = 1;
+	ev->ev_overvoltage = (double)sum.n_events[BG_EV_OVERVOLTAGE];
+	ev->ev_undervoltage = (double)sum.n_events[BG_EV_UNDERVOLTAGE];
+	ev->ev_overtemperature = (double)sum.n_events[BG_EV_OVERTEMP];
+	ev->ev_undertemp_charge =
+		(double)sum.n_events[BG_EV_UNDERTEMP_CHARGE];
+	ev->ev_overcurrent = (double)sum.n_events[BG_EV_OVERCURRENT];
+}
+
+/* ---- the module's JSON ------------------------------------------------- */
+
+static cJSON *rules_json(const bg_policy *p, const bg_grade_result *g)
+{
+	cJSON *arr = cJSON_CreateArray(), *o, *alts, *t;
+	size_t i, k;
+
+	for (i = 0; arr && i < g->nrules; i++) {
+		const bg_rule_result *r = &g->rules[i];
+		const bg_policy_rule *ru = &p->rules[r->rule];
+
+		o = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "id", ru->id);
+		cJSON_AddStringToObject(o, "gate", ru->gate);
+		cJSON_AddStringToObject(o, "input", ru->input);
+		add_num(o, "value", r->value);
+		cJSON_AddStringToObject(o, "op", bg_policy_op_name(ru->op));
+		add_num(o, "threshold", r->threshold);
+		cJSON_AddStringToObject(o, "unit", ru->unit);
+		cJSON_AddStringToObject(o, "outcome",
+					bg_outcome_name(r->outcome));
+		if (r->cap == BG_GRADE_NONE)
+			cJSON_AddNullToObject(o, "cap");
+		else
+			cJSON_AddStringToObject(o, "cap",
+						bg_grade_name(r->cap));
+		if (!ru->nor)
+			continue;
+		alts = cJSON_AddArrayToObject(o, "or");
+		for (k = 0; k < ru->nor; k++) {
+			t = cJSON_CreateObject();
+			cJSON_AddItemToArray(alts, t);
+			cJSON_AddStringToObject(t, "input", ru->or_[k].input);
+			add_num(t, "value", r->or_value[k]);
+			cJSON_AddStringToObject(
+				t, "op", bg_policy_op_name(ru->or_[k].op));
+			add_num(t, "threshold", ru->or_[k].threshold);
+		}
+	}
+	return arr;
+}
+
+static cJSON *apps_json(const bg_policy *p, const bg_grade_result *g,
+			const struct module_state *ms)
+{
+	cJSON *arr = cJSON_CreateArray(), *o;
+	size_t i;
+
+	for (i = 0; arr && i < g->napps; i++) {
+		const bg_policy_profile *pr = &p->profiles[g->apps[i].profile];
+
+		o = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddStringToObject(o, "name", pr->name);
+		add_num(o, "p50_years", g->apps[i].p50_years);
+		add_num(o, "p10_years", g->apps[i].p10_years);
+		cJSON_AddBoolToObject(o, "beyond_horizon",
+				      ms->beyond[g->apps[i].profile]);
+		add_num(o, "cycles_per_day", pr->cycles_per_day);
+		add_num(o, "depth_of_discharge", pr->depth_of_discharge);
+		add_num(o, "c_rate", pr->c_rate);
+		add_num(o, "temperature_c", pr->temperature_c);
+	}
+	return arr;
+}
+
+static cJSON *fade_json(const struct module_state *ms)
+{
+	cJSON *o = NULL;
+
+	if (ms->have_fade && bg_fade_result_to_json(&ms->fade, &o) == 0)
+		return o;
+	if (!ms->cap)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", "error");
+	cJSON_AddStringToObject(o, "error", ms->fade_error);
+	return o;
+}
+
+static cJSON *impedance_json(const struct module_state *ms)
+{
+	cJSON *o, *fit = NULL, *kk;
+
+	if (!ms->have_spectrum)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	if (ms->eis_rc == 0 || ms->eis_rc == BG_ENOCONV)
+		bg_eis_result_to_json(&ms->eis, &fit);
+	cJSON_AddItemToObject(o, "fit", fit ? fit : cJSON_CreateNull());
+	if (ms->kk_error) {
+		cJSON_AddNullToObject(o, "kk");
+		return o;
+	}
+	kk = cJSON_AddObjectToObject(o, "kk");
+	add_num(kk, "mu", ms->kk.mu);
+	cJSON_AddNumberToObject(kk, "m", ms->kk.m);
+	add_num(kk, "max_residual", ms->kk.max_residual);
+	cJSON_AddBoolToObject(kk, "valid", ms->kk.valid);
+	return o;
+}
+
+static cJSON *dcir_json(const struct module_state *ms)
+{
+	const bg_dcir_result *d = &ms->dcir;
+	cJSON *o;
+
+	if (!ms->have_dcir)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	add_num(o, "r_ohmic_discharge_ohm", d->r_ohmic_discharge_ohm);
+	add_num(o, "r_1s_discharge_ohm", d->r_1s_discharge_ohm);
+	add_num(o, "r_10s_discharge_ohm", d->r_10s_discharge_ohm);
+	add_num(o, "r_30s_discharge_ohm", d->r_30s_discharge_ohm);
+	add_num(o, "r_ohmic_charge_ohm", d->r_ohmic_charge_ohm);
+	add_num(o, "r_1s_charge_ohm", d->r_1s_charge_ohm);
+	add_num(o, "r_10s_charge_ohm", d->r_10s_charge_ohm);
+	add_num(o, "r_30s_charge_ohm", d->r_30s_charge_ohm);
+	add_num(o, "power_capability_w", d->power_capability_w);
+	return o;
+}
+
+#define HISTORY_MAX_EVENTS 100
+
+static void history_events(cJSON *o, const bg_history *h, const char *id,
+			   const bg_history_summary *sum)
+{
+	cJSON *cnt = cJSON_AddObjectToObject(o, "event_counts");
+	cJSON *list = cJSON_AddArrayToObject(o, "events"), *e;
+	size_t i, n = bg_history_event_count(h, id);
+	unsigned long total = 0;
+	bg_event ev;
+	int k;
+
+	for (k = 0; k < BG_EV_NTYPES; k++) {
+		cJSON_AddNumberToObject(cnt, bg_event_name(k),
+					(double)sum->n_events[k]);
+		total += sum->n_events[k];
+	}
+	for (i = 0; i < n && i < HISTORY_MAX_EVENTS; i++) {
+		if (bg_history_event_get(h, id, i, &ev) < 0)
+			break;
+		e = cJSON_CreateObject();
+		cJSON_AddItemToArray(list, e);
+		cJSON_AddStringToObject(e, "type", bg_event_name(ev.type));
+		cJSON_AddNumberToObject(e, "start", ev.start);
+		cJSON_AddNumberToObject(e, "end", ev.end);
+		add_num(e, "extreme", ev.extreme);
+	}
+	cJSON_AddBoolToObject(o, "events_truncated", total > i);
+}
+
+/*
+ * The history figures a grade and a certificate need (EU 2023/1542
+ * Annex VII Part B; IEC 63338): throughput, cycles, coverage,
+ * temperature minutes and harmful events, with the key names of
+ * battgrade-history(1).  The full report (rainflow, histograms) stays
+ * with "battgrade history --json": it is several times the size of a
+ * module's grade and half the cost of grading it.
+ */
+static cJSON *history_json(const struct packdata *pd, const char *scope)
+{
+	const char *id = scope && *scope ? scope : NULL;
+	const bg_pack *pk = pd->pack;
+	bg_history_summary s;
+	cJSON *o, *tm;
+
+	if (!scope || bg_history_summary_get(pd->hist, id, &s))
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "scope", id ? "module" : "pack");
+	cJSON_AddNumberToObject(o, "rows", (double)s.rows);
+	cJSON_AddNumberToObject(o, "span_s", s.span_s);
+	cJSON_AddNumberToObject(o, "ah_throughput_charge",
+				s.ah_throughput_charge);
+	cJSON_AddNumberToObject(o, "ah_throughput_discharge",
+				s.ah_throughput_discharge);
+	cJSON_AddNumberToObject(o, "energy_throughput_kWh",
+				s.energy_throughput_kwh);
+	cJSON_AddNumberToObject(o, "equivalent_full_cycles",
+				s.equivalent_full_cycles);
+	cJSON_AddNumberToObject(o, "minutes_high_soc", s.minutes_high_soc);
+	cJSON_AddNumberToObject(o, "gaps", (double)s.gaps);
+	cJSON_AddNumberToObject(o, "clock_jumps", (double)s.clock_jumps);
+	add_num(o, "coverage", s.coverage);
+	add_num(o, "calendar_age_days",
+		(parse_date(pk->retirement_date) -
+		 parse_date(pk->manufacture_date)) / 86400);
+	add_num(o, "service_days", (parse_date(pk->retirement_date) -
+				    parse_date(pk->first_use_date)) / 86400);
+	tm = cJSON_AddObjectToObject(o, "temperature_minutes");
+	add_num(tm, "above", s.minutes_above_temp);
+	add_num(tm, "below", s.minutes_below_temp);
+	add_num(tm, "charging_above", s.minutes_charging_above);
+	add_num(tm, "charging_below", s.minutes_charging_below);
+	history_events(o, pd->hist, id, &s);
+	return o;
+}
+
+static void identity_json(cJSON *o, const bg_policy *p,
+			  const struct packdata *pd, const bg_module_info *m,
+			  const bg_grade_result *g)
+{
+	cJSON_AddStringToObject(o, "pack_id", pd->pack->pack_id);
+	cJSON_AddStringToObject(o, "module_id", m->module_id);
+	cJSON_AddStringToObject(o, "grade", bg_grade_name(g->grade));
+	if (g->deciding < 0)
+		cJSON_AddNullToObject(o, "deciding_rule");
+	else
+		cJSON_AddStringToObject(o, "deciding_rule",
+					p->rules[g->deciding].id);
+	cJSON_AddStringToObject(o, "policy", p->name);
+	cJSON_AddStringToObject(o, "policy_version", p->version);
+	cJSON_AddStringToObject(o, "policy_sha256", p->sha256_hex);
+	add_str(o, "chemistry", pd->pack->chemistry);
+	add_str(o, "manufacturer", pd->pack->manufacturer);
+	add_str(o, "model", pd->pack->model);
+	cJSON_AddNumberToObject(o, "position", m->position);
+}
+
+static void state_json(cJSON *o, const struct module_state *ms,
+		       const bg_evidence *ev, const bg_policy *p)
+{
+	const bg_module_info *m = ms->info;
+	int ref = p->reference_profile;
+
+	add_num(o, "rated_capacity_ah", m->nominal_capacity_ah);
+	add_num(o, "nominal_voltage_volt", m->nominal_voltage_volt);
+	add_num(o, "remaining_capacity_ah", ms->capacity_ah);
+	add_num(o, "soh_capacity", ev->soh_capacity);
+	add_num(o, "capacity_fade_percent", (1 - ev->soh_capacity) * 100);
+	add_num(o, "resistance_ohm", ms->r_now_ohm);
+	add_str(o, "resistance_source", ms->r_source);
+	add_num(o, "resistance_bol_ohm", ms->r_bol_ohm);
+	cJSON_AddStringToObject(o, "resistance_basis",
+				bg_r_basis_name(ev->r_basis));
+	add_num(o, "soh_resistance", ev->soh_resistance);
+	add_num(o, "resistance_increase_percent",
+		(ev->soh_resistance - 1) * 100);
+	add_str(o, "rul_application", ref >= 0 ? p->profiles[ref].name : NULL);
+	add_num(o, "rul_years_p50", ref >= 0 ? ev->rul_p50_years[ref] : NAN);
+	add_num(o, "rul_years_p10", ref >= 0 ? ev->rul_p10_years[ref] : NAN);
+	add_num(o, "knee_cycle", ev->knee_cycle);
+	add_num(o, "knee_onset_cycle", ev->knee_onset_cycle);
+}
+
+static cJSON *module_json(bg_assessor *a, const struct packdata *pd,
+			  const bg_module_info *m)
+{
+	const bg_policy *p = a->pol;
+	const bg_pulse_series *ps = find_pulse(pd, m->module_id);
+	struct module_state *ms = calloc(1, sizeof(*ms));
+	bg_grade_result *g = malloc(sizeof(*g));
+	const char *scope;
+	bg_evidence ev;
+	cJSON *o = NULL;
+
+	if (!ms || !g || !(ms->notes = cJSON_CreateArray()))
+		goto done;
+	ms->info = m;
+	ms->cap = find_capacity(pd, m->module_id);
+	bg_evidence_init(&ev);
+	snprintf(ev.chemistry, sizeof(ev.chemistry), "%s",
+		 pd->pack->chemistry);
+	ms->have_dcir = ps && bg_dcir_compute(ps, &ms->dcir, NULL) == 0;
+	capacity_state(ms, &ev);
+	fade_fits(a, ms, &ev);
+	impedance_state(a, ms, find_spectrum(pd, m->module_id), &ev);
+	history_state(pd, ms, &ev, &scope);
+	if (!scope)
+		note(ms, "no BMS history for this module: no traceability");
+	grade_with_rul(a, ms, &ev, g);
+	if (!(o = cJSON_CreateObject()))
+		goto done;
+	identity_json(o, p, pd, m, g);
+	cJSON_AddItemToObject(o, "applications", apps_json(p, g, ms));
+	cJSON_AddItemToObject(o, "rules", rules_json(p, g));
+	state_json(o, ms, &ev, p);
+	cJSON_AddItemToObject(o, "notes", ms->notes);
+	ms->notes = NULL;
+	cJSON_AddItemToObject(o, "fade", fade_json(ms));
+	cJSON_AddItemToObject(o, "impedance", impedance_json(ms));
+	cJSON_AddItemToObject(o, "dcir", dcir_json(ms));
+	cJSON_AddItemToObject(o, "history", history_json(pd, scope));
+	cJSON_AddItemToObject(o, "inputs", cJSON_Duplicate(pd->inputs, 1));
+done:
+	if (ms)
+		cJSON_Delete(ms->notes);
+	free(ms);
+	free(g);
+	return o;
+}
+
+int bg_assess_pack(bg_assessor *a, const char *dir, cJSON **out,
+		   bg_error *err)
+{
+	struct packdata pd;
+	cJSON *arr = NULL, *m;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if ((rc = packdata_load(&pd, dir, err)))
+		goto done;
+	if (!(arr = cJSON_CreateArray())) {
+		rc = bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");
+		goto done;
+	}
+	for (i = 0; i < pd.pack->nmodules; i++) {
+		if (!(m = module_json(a, &pd, &pd.pack->modules[i]))) {
+			rc = bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");
+			goto done;
+		}
+		cJSON_AddItemToArray(arr, m);
+	}
+	*out = arr;
+	arr = NULL;
+done:
+	cJSON_Delete(arr);
+	packdata_free(&pd);
+	return rc;
+}

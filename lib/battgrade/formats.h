@@ -1,0 +1,146 @@
+/*
+ * formats.h - instrument and cycler files read as they come: impedance
+ * analyser exports and Battery Data Format (BDF) CSV, recognised by
+ * their content (never by file name), converted to battgrade's units
+ * and sign conventions (battgrade-formats(5)).
+ *
+ * Spectra come back as the pack format's bg_spectrum (pack.h): Hz, ohm,
+ * imaginary part negative when capacitive.  Time series (BDF) are read
+ * row by row with bounded memory.  Every unit conversion and every
+ * quirk met on the way is written to a notes buffer, which
+ * "battgrade convert --verbose" prints.
+ */
+#ifndef BG_FORMATS_H
+#define BG_FORMATS_H
+
+#include <stddef.h>
+
+#include "battgrade/error.h"
+#include "battgrade/pack.h"
+
+typedef enum bg_format {
+	BG_FORMAT_UNKNOWN = 0,
+	BG_FORMAT_GAMRY,        /* Gamry Framework .DTA (EXPLAIN, ZCURVE) */
+	BG_FORMAT_BIOLOGIC,     /* BioLogic EC-Lab text export .mpt */
+	BG_FORMAT_ZPLOT,        /* Scribner ZPlot .z ("ZPLOT2 ASCII") */
+	BG_FORMAT_ZPLOTW,       /* ZPlot/ZView text without comments */
+	BG_FORMAT_AUTOLAB,      /* Metrohm Autolab NOVA export ("Z60W") */
+	BG_FORMAT_VERSASTUDIO,  /* PAR VersaStudio .par */
+	BG_FORMAT_POWERSUITE,   /* PAR PowerSuite text */
+	BG_FORMAT_PARSTAT,      /* PAR Parstat text */
+	BG_FORMAT_CHI,          /* CH Instruments text export */
+	BG_FORMAT_PLAIN,        /* frequency, Z', Z'' in CSV or TSV */
+	BG_FORMAT_BDF,          /* Battery Data Format CSV */
+	BG_FORMAT_COUNT
+} bg_format;
+
+/* What a format holds. */
+enum bg_format_kind { BG_FORMAT_SPECTRUM = 1, BG_FORMAT_TIMESERIES = 2 };
+
+/* Short machine name ("gamry", ...; "unknown"), static. */
+const char *bg_format_name(bg_format f);
+/* Human label ("Gamry .DTA"), static, untranslated. */
+const char *bg_format_label(bg_format f);
+/* BG_FORMAT_SPECTRUM or BG_FORMAT_TIMESERIES (0 for unknown). */
+int bg_format_kind(bg_format f);
+/* The format called name, or BG_FORMAT_UNKNOWN. */
+bg_format bg_format_from_name(const char *name);
+
+/* Conversion notes: lines of text, truncated when full. */
+typedef struct bg_formats_notes {
+	char text[4096];
+	size_t len;
+} bg_formats_notes;
+
+/* Append a printf-style line to notes (NULL is a no-op). */
+void bg_formats_note(bg_formats_notes *n, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Recognise the format of the len bytes at buf (the whole file or at
+ * least its first 64 KiB) by content: magic first lines, section
+ * markers, header column sets.  name is used in messages.  Returns 0
+ * with *out set, or BG_EDATA when nothing matches (the message says
+ * what the file looked like).
+ */
+int bg_formats_detect_mem(bg_format *out, const char *name, const char *buf,
+			  size_t len, bg_error *err);
+
+/* The same on the first 64 KiB of the file at path. */
+int bg_formats_detect(bg_format *out, const char *path, bg_error *err);
+
+/*
+ * Read the impedance spectrum of a file of a spectrum format (fmt, or
+ * BG_FORMAT_UNKNOWN to detect it) into *out, a set of one spectrum with
+ * module_id "" and no temperature or SOC.  Frequencies must be positive,
+ * finite and not repeated.  notes may be NULL.  A file that looks like
+ * the format but holds a column or layout the reader does not know is
+ * BG_EDATA naming the format, the column and the line.  Free *out with
+ * bg_formats_spectra_free().
+ */
+int bg_formats_read_spectrum_mem(bg_spectrum_set **out, const char *name,
+				 const char *buf, size_t len, bg_format fmt,
+				 bg_formats_notes *notes, bg_error *err);
+
+/*
+ * Load the spectrum of any supported instrument export (format found by
+ * content, as above; battgrade's own impedance.csv is bg_spectrum_load's
+ * job).  fmt forces a format when not BG_FORMAT_UNKNOWN.  Files over
+ * 64 MiB are refused.  Meant for commands that take a spectrum file:
+ * try bg_formats_detect() and, for a spectrum format, call this.
+ */
+int bg_formats_load_spectra(bg_spectrum_set **out, const char *path,
+			    bg_format fmt, bg_formats_notes *notes,
+			    bg_error *err);
+
+/* Free a set from the functions above; NULL is a no-op.  Each array of
+ * each spectrum and the spectra array are separate allocations, as in
+ * lib/impedance.c, so bg_spectrum_set_free() frees them as well. */
+void bg_formats_spectra_free(bg_spectrum_set *set);
+
+/* ---- Battery Data Format time series ------------------------------- */
+
+typedef struct bg_bdf bg_bdf;
+
+/* One row, in BDF units; NAN where the file has no such column. */
+typedef struct bg_bdf_row {
+	double time_s;           /* test_time_second, or unix_time_second */
+	double current_a;        /* positive charges (BDF convention) */
+	double voltage_v;
+	double temperature_c;
+	/* Each field as the file writes it when no unit conversion was
+	 * needed, else NULL: lets a converter copy numbers exactly (and
+	 * fast).  Borrowed until the next bg_bdf_next(). */
+	const char *time_text, *current_text, *voltage_text;
+	const char *temperature_text;
+} bg_bdf_row;
+
+/*
+ * Open a BDF CSV file for streaming.  Columns are found by BDF machine
+ * name or preferred label ("Test Time / s"); labels with other units
+ * (mA, mV, min, h) are converted.  Required: a time column, voltage and
+ * current.  Columns not used are listed in notes.  Free with
+ * bg_bdf_close().
+ */
+int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
+		bg_error *err);
+
+/* 1 when the time column is unix_time_second, 0 for test time. */
+int bg_bdf_unix_time(const bg_bdf *r);
+/* BDF machine name of the temperature column used
+ * ("surface_temperature_celsius", ...), or NULL when none. */
+const char *bg_bdf_temperature_name(const bg_bdf *r);
+
+/*
+ * Next row: 1, 0 at end, or < 0.  Time that goes backwards is BG_EDATA
+ * at that line (a restart at zero is called out: the column may hold
+ * step time, not test time); it is never reordered or dropped.
+ */
+int bg_bdf_next(bg_bdf *r, bg_bdf_row *row, bg_error *err);
+
+/* Rows read so far. */
+unsigned long bg_bdf_rows(const bg_bdf *r);
+
+void bg_bdf_close(bg_bdf *r);
+
+#endif

@@ -1,0 +1,329 @@
+/*
+ * bdf.c - Battery Data Format (BDF) CSV read as a stream of rows.
+ *
+ * BDF (LF Energy's Battery Data Alliance,
+ * github.com/battery-data-alliance/battery-data-format) fixes column
+ * names with their units ("test_time_second", "voltage_volt",
+ * "current_ampere") and accepts human labels of the form
+ * "Quantity / unit" ("Test Time / s").  Current is positive when it
+ * charges.  Files can be tens of millions of rows, so rows go through
+ * the streaming CSV reader one at a time.
+ *
+ * Time: test time must never run backwards, because every integral over
+ * it (throughput, capacity) would silently go wrong; a file whose time
+ * restarts at zero at each step (a cycler writing step time into the
+ * test-time column, as in the Neware export of the BDF reference set)
+ * is refused at the first restart, with that diagnosis.  Wall-clock
+ * (unix) time may jump back (clock corrections); such jumps are counted
+ * and reported, and left to the history reader to split the log.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "battgrade/csvin.h"
+#include "battgrade/formats.h"
+#include "formats-int.h"
+#include "i18n.h"
+
+enum role { R_TTIME, R_UTIME, R_V, R_I, R_TEMP, R_N };
+
+struct bg_bdf {
+	bg_csv *r;
+	int col[R_N];
+	double scale[R_N], offset[R_N];
+	int temp_rank;
+	const char *temp_machine;
+	double last_t;
+	unsigned long last_line, rows, backsteps;
+	bg_formats_notes *notes;
+};
+
+struct unitdef {
+	const char *unit;
+	double scale, offset;
+};
+
+static const struct unitdef time_units[] = {
+	{ "s", 1, 0 }, { "ms", 1e-3, 0 }, { "min", 60, 0 }, { "h", 3600, 0 },
+	{ NULL, 0, 0 }
+};
+static const struct unitdef volt_units[] = {
+	{ "V", 1, 0 }, { "mV", 1e-3, 0 }, { NULL, 0, 0 }
+};
+static const struct unitdef amp_units[] = {
+	{ "A", 1, 0 }, { "mA", 1e-3, 0 }, { NULL, 0, 0 }
+};
+static const struct unitdef temp_units[] = {
+	{ "degC", 1, 0 }, { "\xc2\xb0""C", 1, 0 }, { "C", 1, 0 },
+	{ "K", 1, -273.15 }, { NULL, 0, 0 }
+};
+
+/* Machine names and label quantities; temperatures in order of
+ * preference (the surface is what ageing models want). */
+static const struct {
+	const char *machine, *label;
+	enum role role;
+	int rank;
+} names[] = {
+	{ "test_time_second", "test time", R_TTIME, 0 },
+	{ "unix_time_second", "unix time", R_UTIME, 0 },
+	{ "voltage_volt", "voltage", R_V, 0 },
+	{ "current_ampere", "current", R_I, 0 },
+	{ "surface_temperature_celsius", "surface temperature", R_TEMP, 1 },
+	{ "temperature_t1_celsius", "temperature t1", R_TEMP, 2 },
+	{ "ambient_temperature_celsius", "ambient temperature", R_TEMP, 3 },
+	{ "temperature_t2_celsius", "temperature t2", R_TEMP, 4 },
+	{ "temperature_t3_celsius", "temperature t3", R_TEMP, 5 },
+	{ NULL, NULL, R_N, 0 }
+};
+
+static const struct unitdef *units_for(enum role r)
+{
+	switch (r) {
+	case R_TTIME: case R_UTIME: return time_units;
+	case R_V: return volt_units;
+	case R_I: return amp_units;
+	default: return temp_units;
+	}
+}
+
+/* Role of a column name; its scale and offset; -1 when not BDF. */
+static int classify(const char *name, double *scale, double *offset,
+		    int *rank)
+{
+	char q[96], u[32];
+	const char *sl = strstr(name, " / ");
+
+	for (int i = 0; names[i].machine; i++)
+		if (!strcasecmp(name, names[i].machine)) {
+			*scale = 1;
+			*offset = 0;
+			*rank = names[i].rank;
+			return names[i].role;
+		}
+	if (!sl || (size_t)(sl - name) >= sizeof q || strlen(sl + 3) >= sizeof u)
+		return -1;
+	memcpy(q, name, (size_t)(sl - name));
+	q[sl - name] = '\0';
+	snprintf(u, sizeof u, "%s", sl + 3);
+	for (int i = 0; names[i].machine; i++) {
+		if (strcasecmp(q, names[i].label))
+			continue;
+		for (const struct unitdef *d = units_for(names[i].role);
+		     d->unit; d++)
+			if (!strcmp(d->unit, u)) {
+				*scale = d->scale;
+				*offset = d->offset;
+				*rank = names[i].rank;
+				return names[i].role;
+			}
+		return -2;      /* a BDF quantity in a unit we don't know */
+	}
+	return -1;
+}
+
+int bg_bdf_is_header(const char *s, size_t len)
+{
+	char name[128];
+	int seen[R_N] = { 0 };
+	size_t start = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && s[i] != ',')
+			continue;
+		size_t n = i - start;
+		if (n >= sizeof name)
+			n = sizeof name - 1;
+		memcpy(name, s + start, n);
+		name[n] = '\0';
+		while (n && isspace((unsigned char)name[n - 1]))
+			name[--n] = '\0';
+		double sc, off;
+		int rank, r = classify(name, &sc, &off, &rank);
+		if (r >= 0)
+			seen[r] = 1;
+		start = i + 1;
+	}
+	return (seen[R_TTIME] || seen[R_UTIME]) && (seen[R_V] || seen[R_I]);
+}
+
+static int map_header(bg_bdf *b, const char *path, bg_error *err)
+{
+	size_t n = bg_csv_ncols(b->r);
+
+	for (int k = 0; k < R_N; k++)
+		b->col[k] = -1;
+	b->temp_rank = 1000;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = bg_csv_colname(b->r, i);
+		double sc, off;
+		int rank, r = classify(name, &sc, &off, &rank);
+		if (r == -2)
+			return bg_error_set(err, BG_EDATA, path, 1, 0,
+					    _("BDF CSV column '%s' has a unit "
+					      "battgrade does not know"), name);
+		if (r < 0 || (r == R_TEMP && rank >= b->temp_rank) ||
+		    (r != R_TEMP && b->col[r] >= 0)) {
+			bg_formats_note(b->notes, "%s: column '%s' not used",
+					path, name);
+			continue;
+		}
+		if (r == R_TEMP && b->col[R_TEMP] >= 0)
+			bg_formats_note(b->notes, "%s: column '%s' not used",
+					path, bg_csv_colname(b->r,
+					(size_t)b->col[R_TEMP]));
+		if (r == R_TEMP) {
+			b->temp_rank = rank;
+			for (int k = 0; names[k].machine; k++)
+				if (names[k].rank == rank &&
+				    names[k].role == R_TEMP)
+					b->temp_machine = names[k].machine;
+		}
+		b->col[r] = (int)i;
+		b->scale[r] = sc;
+		b->offset[r] = off;
+		if (sc != 1 || off != 0)
+			bg_formats_note(b->notes, "%s: column '%s' x %g %+g",
+					path, name, sc, off);
+	}
+	return 0;
+}
+
+int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
+		bg_error *err)
+{
+	bg_bdf *b = calloc(1, sizeof *b);
+	int rc;
+
+	*out = NULL;
+	if (!b)
+		return bg_error_set(err, BG_ENOMEM, path, 0, 0,
+				    _("out of memory"));
+	b->notes = notes;
+	b->last_t = -INFINITY;
+	if ((rc = bg_csv_open(&b->r, path, NULL, err)) < 0 ||
+	    (rc = map_header(b, path, err)) < 0) {
+		bg_bdf_close(b);
+		return rc;
+	}
+	if (b->col[R_TTIME] >= 0 && b->col[R_UTIME] >= 0)
+		b->col[R_UTIME] = -1;   /* test time is the monotone one */
+	if ((b->col[R_TTIME] < 0 && b->col[R_UTIME] < 0) ||
+	    b->col[R_V] < 0 || b->col[R_I] < 0) {
+		const char *what = b->col[R_V] < 0 ? "voltage_volt" :
+				   b->col[R_I] < 0 ? "current_ampere" :
+				   "test_time_second or unix_time_second";
+		bg_bdf_close(b);
+		return bg_error_set(err, BG_EDATA, path, 1, 0,
+				    _("BDF CSV without %s"), what);
+	}
+	bg_formats_note(notes, "%s: format bdf (BDF CSV), time column '%s'",
+			path, bg_csv_colname(b->r, (size_t)(b->col[R_TTIME] >= 0 ?
+			b->col[R_TTIME] : b->col[R_UTIME])));
+	*out = b;
+	return 0;
+}
+
+int bg_bdf_unix_time(const bg_bdf *b)
+{
+	return b->col[R_TTIME] < 0;
+}
+
+const char *bg_bdf_temperature_name(const bg_bdf *b)
+{
+	return b->col[R_TEMP] < 0 ? NULL : b->temp_machine;
+}
+
+unsigned long bg_bdf_rows(const bg_bdf *b)
+{
+	return b->rows;
+}
+
+static int get(bg_bdf *b, enum role r, double *v, const char **text,
+	       bg_error *err)
+{
+	int present = 1, rc;
+	const char *s;
+
+	*v = NAN;
+	*text = NULL;
+	if (b->col[r] < 0)
+		return 0;
+	if (r == R_TEMP)
+		rc = bg_csv_double_opt(b->r, (size_t)b->col[r], v, &present,
+				       err);
+	else
+		rc = bg_csv_double(b->r, (size_t)b->col[r], v, err);
+	if (rc < 0)
+		return rc;
+	if (!present)
+		return 0;
+	s = bg_csv_field(b->r, (size_t)b->col[r]);
+	if (b->scale[r] == 1 && b->offset[r] == 0 && !strpbrk(s, " \t"))
+		*text = s;
+	*v = *v * b->scale[r] + b->offset[r];
+	return 0;
+}
+
+/* Time must not run backwards (test time) or is reported (unix time). */
+static int check_time(bg_bdf *b, double t, bg_error *err)
+{
+	int tcol = b->col[R_TTIME] >= 0 ? b->col[R_TTIME] : b->col[R_UTIME];
+	unsigned long line = bg_csv_line(b->r);
+
+	if (t >= b->last_t)
+		return 0;
+	if (b->col[R_TTIME] < 0) {
+		if (b->backsteps++ < 5)
+			bg_formats_note(b->notes, "%s:%lu: unix time goes back "
+					"from %.3f to %.3f (clock jump; the log "
+					"splits there)", bg_csv_name(b->r),
+					line, b->last_t, t);
+		return 0;
+	}
+	return bg_csv_error(b->r, (size_t)tcol, err, BG_EDATA,
+			    _("%s goes backwards from %g at line %lu to %g%s"),
+			    bg_csv_colname(b->r, (size_t)tcol), b->last_t,
+			    b->last_line, t, t == 0 ? _(": it restarts at "
+			    "zero, so the column may hold step time, not test "
+			    "time") : "");
+}
+
+int bg_bdf_next(bg_bdf *b, bg_bdf_row *row, bg_error *err)
+{
+	double t;
+	int rc = bg_csv_next(b->r, err);
+
+	if (rc <= 0)
+		return rc;
+	if ((rc = get(b, b->col[R_TTIME] >= 0 ? R_TTIME : R_UTIME, &t,
+		      &row->time_text, err)) < 0 ||
+	    (rc = get(b, R_V, &row->voltage_v, &row->voltage_text, err)) < 0 ||
+	    (rc = get(b, R_I, &row->current_a, &row->current_text, err)) < 0 ||
+	    (rc = get(b, R_TEMP, &row->temperature_c, &row->temperature_text,
+		      err)) < 0)
+		return rc;
+	if ((rc = check_time(b, t, err)) < 0)
+		return rc;
+	row->time_s = t;
+	b->last_t = t;
+	b->last_line = bg_csv_line(b->r);
+	b->rows++;
+	return 1;
+}
+
+void bg_bdf_close(bg_bdf *b)
+{
+	if (!b)
+		return;
+	if (b->backsteps > 5)
+		bg_formats_note(b->notes, "%s: unix time went back %lu times in "
+				"all", bg_csv_name(b->r), b->backsteps);
+	bg_csv_close(b->r);
+	free(b);
+}

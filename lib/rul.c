@@ -1,0 +1,185 @@
+/*
+ * rul.c - predictions of a fitted fade model and remaining useful life
+ * with a prediction interval (DOMAIN 4.6).
+ *
+ * Delta method: Var[y(x)] = g' C g with g = dy/dtheta at x and C the
+ * scaled parameter covariance; a prediction interval adds the residual
+ * variance s^2 and uses the Student t quantile with n - p degrees of
+ * freedom.  P50 end of life is where the fitted curve crosses the
+ * threshold; P10 is the first x where the pessimistic one-sided 10 %
+ * bound (lower for capacity, upper for resistance) crosses it.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "fade-int.h"
+
+#define HORIZON_SPANS 10.0   /* search up to 10 history spans ahead */
+#define GRID 400
+#define DAYS_PER_YEAR 365.25
+
+/* Calendar days at axis value x: interpolated inside the history,
+ * extrapolated beyond it at the duty of cpd cycles a day. */
+static double days_at(const bg_fade_result *r, double x, double cpd)
+{
+	if (!isfinite(r->days_last))
+		return NAN;
+	if (x <= r->last_cycle && r->last_cycle > r->first_cycle)
+		return r->days_first + (x - r->first_cycle) *
+		       (r->days_last - r->days_first) /
+		       (r->last_cycle - r->first_cycle);
+	return r->days_last + (x - r->last_cycle) / cpd;
+}
+
+/* Value and standard deviation of a new observation at x (sd is NAN
+ * when the covariance is unknown). */
+static int eval_at(const bg_fade_result *r, double x, double cpd,
+		   double *y, double *sd)
+{
+	const struct bg_fade_eq *eq = bg_fade_eq_find(r->equation);
+	double d, ld, lx = x > 0 ? log(x) : -INFINITY, tk = r->temp_mean_k;
+	double g[BG_FADE_MAXP], v = 0;
+	bg_fade_in in;
+	size_t j, k, np = r->nparams;
+
+	if (!eq || eq->np != np)
+		return -1;
+	d = days_at(r, x, cpd);
+	ld = d > 0 ? log(d) : -INFINITY;
+	in.n = 1;
+	in.x = &x;
+	in.lx = &lx;
+	in.d = &d;
+	in.ld = &ld;
+	in.tk = &tk;
+	eq->fn(r->param, &in, y, g);
+	for (j = 0; j < np; j++)
+		for (k = 0; k < np; k++)
+			v += g[j] * r->covar[j][k] * g[k];
+	*sd = sqrt(v + r->s2);
+	return 0;
+}
+
+static double tquant(const bg_fade_result *r, double p)
+{
+	double dof = r->dof;
+
+	return dof >= 1 ? gsl_cdf_tdist_Pinv(p, dof) : NAN;
+}
+
+int bg_fade_predict(const bg_fade_result *fit, double x, double level,
+		    double *y, double *lo, double *hi)
+{
+	double sd, t;
+
+	if (!fit || fit->status != BG_FADE_OK ||
+	    eval_at(fit, x, fit->cycles_per_day, y, &sd) < 0)
+		return BG_EINVAL;
+	t = tquant(fit, 0.5 + level / 2);
+	*lo = *y - t * sd;
+	*hi = *y + t * sd;
+	return 0;
+}
+
+/* Past end of life at x for the bound q standard deviations on the
+ * pessimistic side? -1: cannot tell. */
+static int past(const bg_fade_result *r, double x, double cpd, double thr,
+		double q)
+{
+	double y, sd, dir = r->resistance ? 1 : -1;
+
+	if (eval_at(r, x, cpd, &y, &sd) < 0)
+		return -1;
+	if (q != 0)
+		y += dir * q * sd;
+	if (!isfinite(y))
+		return -1;
+	return r->resistance ? y >= thr : y <= thr;
+}
+
+/* First x in [first, horizon] past end of life, refined by bisection;
+ * NAN when none (or unknown). */
+static double crossing(const bg_fade_result *r, double cpd, double thr,
+		       double q)
+{
+	double a = r->first_cycle, h = r->horizon, lo, hi;
+	int i, s;
+
+	if ((s = past(r, a, cpd, thr, q)) != 0)
+		return s > 0 ? a : NAN;
+	for (i = 1; i <= GRID; i++) {
+		double x = a + (h - a) * i / GRID;
+
+		if ((s = past(r, x, cpd, thr, q)) < 0)
+			return NAN;
+		if (s)
+			break;
+	}
+	if (i > GRID)
+		return NAN;
+	lo = a + (h - a) * (i - 1) / GRID;
+	hi = a + (h - a) * i / GRID;
+	for (i = 0; i < 50 && hi - lo > 1e-9 * fabs(hi); i++) {
+		double mid = 0.5 * (lo + hi);
+
+		if (past(r, mid, cpd, thr, q) > 0)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+static double years(const bg_fade_result *r, double rul, double cpd)
+{
+	if (!strcmp(r->axis, "days"))
+		return rul / DAYS_PER_YEAR;
+	return rul / (cpd * DAYS_PER_YEAR);
+}
+
+void bg_fade_rul_fill(bg_fade_result *r, double thr, double cpd)
+{
+	double q = tquant(r, 0.9);
+
+	r->cycles_per_day = cpd;
+	r->eol_threshold_ah = thr;
+	r->horizon = r->last_cycle +
+		     HORIZON_SPANS * (r->last_cycle - r->first_cycle);
+	r->eol_cycle_p50 = crossing(r, cpd, thr, 0);
+	int p10_known = isfinite(q) && isfinite(r->covar[0][0]);
+
+	r->eol_cycle_p10 = p10_known ? crossing(r, cpd, thr, q) : NAN;
+	r->eol_cycle_p90 = p10_known ? crossing(r, cpd, thr, -q) : NAN;
+	r->rul_cycles_p50 = fmax(0, r->eol_cycle_p50 - r->last_cycle);
+	r->rul_cycles_p10 = fmax(0, r->eol_cycle_p10 - r->last_cycle);
+	if (isnan(r->eol_cycle_p50))
+		r->rul_cycles_p50 = NAN;
+	if (isnan(r->eol_cycle_p10))
+		r->rul_cycles_p10 = NAN;
+	r->rul_years_p50 = years(r, r->rul_cycles_p50, cpd);
+	r->rul_years_p10 = years(r, r->rul_cycles_p10, cpd);
+	r->rul_beyond_horizon = isnan(r->eol_cycle_p50) ||
+				(p10_known && isnan(r->eol_cycle_p10));
+}
+
+int bg_fade_rul_years(bg_fader *f, const bg_fade_result *fit,
+		      double eol_threshold_ah, double cycles_per_day,
+		      double *p50_years, double *p10_years)
+{
+	bg_fade_result tmp;
+
+	(void)f;
+	*p50_years = *p10_years = NAN;
+	if (!fit || fit->status != BG_FADE_OK || !(cycles_per_day > 0) ||
+	    !isfinite(eol_threshold_ah))
+		return BG_EINVAL;
+	tmp = *fit;
+	bg_fade_rul_fill(&tmp, eol_threshold_ah, cycles_per_day);
+	*p50_years = tmp.rul_years_p50;
+	*p10_years = tmp.rul_years_p10;
+	return 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * fuzz_formats.c - format detection and every spectrum reader must
+ * accept or reject any bytes without crashing, hanging or reading out of
+ * bounds; each input is also read as each format in turn (--format).
+ */
+#include <stdint.h>
+#include <stddef.h>
+
+#include "battgrade.h"
+#include "battgrade/formats.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *buf = (const char *)data;
+	bg_formats_notes notes = { "", 0 };
+	bg_spectrum_set *set;
+	bg_format fmt;
+	bg_error err;
+
+	bg_init();
+	if (bg_formats_detect_mem(&fmt, "fuzz", buf, size, &err) == 0 &&
+	    bg_formats_read_spectrum_mem(&set, "fuzz", buf, size, fmt, &notes,
+					 &err) == 0)
+		bg_formats_spectra_free(set);
+	for (int f = 1; f < BG_FORMAT_COUNT; f++) {
+		if (bg_format_kind((bg_format)f) != BG_FORMAT_SPECTRUM)
+			continue;
+		notes.len = 0;
+		if (bg_formats_read_spectrum_mem(&set, "fuzz", buf, size,
+						 (bg_format)f, &notes,
+						 &err) == 0)
+			bg_formats_spectra_free(set);
+	}
+	return 0;
+}
