@@ -40,8 +40,11 @@ PID=$!
 i=0; while [ ! -s "$W/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
 URL=http://127.0.0.1:$(head -1 "$W/port")
 
+cpu() { awk '{print ($14 + $15) / 100}' /proc/$PID/stat; } # server CPU s
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+c0=$(cpu)
 t0=$(now)
-/usr/bin/time -f "%M" -o "$W/client.rss" "$BATTGRADE" publish --quiet \
+/usr/bin/time -f "%M %U %S" -o "$W/client.rss" "$BATTGRADE" publish --quiet \
 	--registry "$URL" --token-file "$W/token" --spool "$W/spool"
 t1=$(now)
 el=$(echo "$t1 - $t0" | bc)
@@ -50,7 +53,14 @@ sent=$(ls "$W/spool/sent" | grep -c 'receipt.json$')
 stored=$(curl -s "$URL/v1/health" | sed 's/.*"certificates":\([0-9]*\).*/\1/')
 echo "publish: $COUNT certificates in $el s = $rate certificates/s" \
 	"(target >= 1000); sent/ $sent, registry holds $stored"
-echo "client peak RSS: $(cat "$W/client.rss") KiB"
+c1=$(cpu)
+read -r crss cu cs <"$W/client.rss"
+scpu=$(echo "$c1 - $c0" | bc)
+ccpu=$(echo "$cu + $cs" | bc)
+echo "CPU time: server $scpu s, client $ccpu s =" \
+	"$(echo "$COUNT / ($scpu + $ccpu)" | bc) certificates per CPU-second" \
+	"(the rate one free core would sustain)"
+echo "client peak RSS: $crss KiB"
 
 if command -v wrk >/dev/null; then
 	{
