@@ -513,7 +513,7 @@ START_TEST(test_fade_json_keys)
 				0.71, 1e-6);
 	ck_assert(cJSON_HasObjectItem(p, "std_error"));
 	/* the fitted curve for pictures: 25 [x, y] from the first check */
-	p = cJSON_GetObjectItem(j, "points");
+	p = cJSON_GetObjectItem(j, "curve");
 	ck_assert_int_eq(cJSON_GetArraySize(p), 25);
 	ck_assert_double_eq_tol(cJSON_GetArrayItem(cJSON_GetArrayItem(p, 0),
 						   1)->valuedouble, 2.0, 1e-6);
