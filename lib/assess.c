@@ -657,10 +657,14 @@ static cJSON *apps_json(const bg_policy *p, const bg_grade_result *g,
  * certificate or a registry page plots under the fit. */
 static void add_points(cJSON *o, const bg_capacity_series *s)
 {
-	cJSON *pts = cJSON_AddArrayToObject(o, "points"), *pt;
+	cJSON *pts, *pt;
 	size_t i;
 	int days = s->n && !isfinite(s->pts[0].cycle_count);
 
+	/* One "points" key whatever the fit's own JSON holds. */
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "points");
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "points_axis");
+	pts = cJSON_AddArrayToObject(o, "points");
 	for (i = 0; pts && i < s->n; i++) {
 		double x = days ? s->pts[i].days : s->pts[i].cycle_count;
 
