@@ -19,7 +19,8 @@
 #include "fade-int.h"
 
 #define HORIZON_SPANS 10.0   /* search up to 10 history spans ahead */
-#define GRID 400
+#define GRID 100             /* coarse scan, then bisection */
+#define XTOL 1e-7            /* relative tolerance of a crossing */
 #define DAYS_PER_YEAR 365.25
 
 /* Calendar days at axis value x: interpolated inside the history,
@@ -37,10 +38,9 @@ static double days_at(const bg_fade_result *r, double x, double cpd)
 
 /* Value and standard deviation of a new observation at x (sd is NAN
  * when the covariance is unknown). */
-static int eval_at(const bg_fade_result *r, double x, double cpd,
-		   double *y, double *sd)
+static int eval_at(const bg_fade_result *r, const struct bg_fade_eq *eq,
+		   double x, double cpd, double *y, double *sd)
 {
-	const struct bg_fade_eq *eq = bg_fade_eq_find(r->equation);
 	double d, ld, lx = x > 0 ? log(x) : -INFINITY, tk = r->temp_mean_k;
 	double g[BG_FADE_MAXP], v = 0;
 	bg_fade_in in;
@@ -77,7 +77,8 @@ int bg_fade_predict(const bg_fade_result *fit, double x, double level,
 	double sd, t;
 
 	if (!fit || fit->status != BG_FADE_OK ||
-	    eval_at(fit, x, fit->cycles_per_day, y, &sd) < 0)
+	    eval_at(fit, bg_fade_eq_find(fit->equation), x,
+		    fit->cycles_per_day, y, &sd) < 0)
 		return BG_EINVAL;
 	t = tquant(fit, 0.5 + level / 2);
 	*lo = *y - t * sd;
@@ -87,12 +88,12 @@ int bg_fade_predict(const bg_fade_result *fit, double x, double level,
 
 /* Past end of life at x for the bound q standard deviations on the
  * pessimistic side? -1: cannot tell. */
-static int past(const bg_fade_result *r, double x, double cpd, double thr,
-		double q)
+static int past(const bg_fade_result *r, const struct bg_fade_eq *eq,
+		double x, double cpd, double thr, double q)
 {
 	double y, sd, dir = r->resistance ? 1 : -1;
 
-	if (eval_at(r, x, cpd, &y, &sd) < 0)
+	if (eval_at(r, eq, x, cpd, &y, &sd) < 0)
 		return -1;
 	if (q != 0)
 		y += dir * q * sd;
@@ -106,15 +107,17 @@ static int past(const bg_fade_result *r, double x, double cpd, double thr,
 static double crossing(const bg_fade_result *r, double cpd, double thr,
 		       double q)
 {
+	/* the equation is looked up once: this loop is grading's hot path */
+	const struct bg_fade_eq *eq = bg_fade_eq_find(r->equation);
 	double a = r->first_cycle, h = r->horizon, lo, hi;
 	int i, s;
 
-	if ((s = past(r, a, cpd, thr, q)) != 0)
+	if ((s = past(r, eq, a, cpd, thr, q)) != 0)
 		return s > 0 ? a : NAN;
 	for (i = 1; i <= GRID; i++) {
 		double x = a + (h - a) * i / GRID;
 
-		if ((s = past(r, x, cpd, thr, q)) < 0)
+		if ((s = past(r, eq, x, cpd, thr, q)) < 0)
 			return NAN;
 		if (s)
 			break;
@@ -123,10 +126,10 @@ static double crossing(const bg_fade_result *r, double cpd, double thr,
 		return NAN;
 	lo = a + (h - a) * (i - 1) / GRID;
 	hi = a + (h - a) * i / GRID;
-	for (i = 0; i < 50 && hi - lo > 1e-9 * fabs(hi); i++) {
+	for (i = 0; i < 60 && hi - lo > XTOL * fabs(hi); i++) {
 		double mid = 0.5 * (lo + hi);
 
-		if (past(r, mid, cpd, thr, q) > 0)
+		if (past(r, eq, mid, cpd, thr, q) > 0)
 			hi = mid;
 		else
 			lo = mid;
