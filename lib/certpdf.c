@@ -636,7 +636,9 @@ int bg_certpdf_nyquist_plot(bg_plot **out, const cJSON *body, bg_error *err)
 	int rc;
 
 	*out = NULL;
-	if (!str(fit, "circuit") ||
+	/* "" is refused here: bg_circuit_parse reads past the end of an
+	 * empty string (found by the sanitizer build of check_circuit) */
+	if (!str(fit, "circuit") || !str(fit, "circuit")[0] ||
 	    bg_circuit_parse(&c, str(fit, "circuit"), NULL) < 0 ||
 	    circuit_params(c, fit, theta) < 0) {
 		bg_circuit_free(c);
