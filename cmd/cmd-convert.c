@@ -39,7 +39,7 @@ static const struct bg_opt opts[] = {
 	{ OPT_VERBOSE, "verbose", 'v', NULL,
 	  N_("report the format, unit conversions and quirks met") },
 	{ OPT_AS, "as", 0, "pulse|history",
-	  N_("what BDF time series are (default history)") },
+	  N_("what BDF or Arbin time series are (default history)") },
 	{ OPT_FORMAT, "format", 0, "NAME",
 	  N_("read the files as format NAME instead of detecting it") },
 	{ OPT_MODULE, "module", 'm', "ID",
@@ -72,9 +72,23 @@ static void print_notes(const struct conv *c, const bg_formats_notes *n)
 
 /* ---- CSV output ------------------------------------------------------ */
 
+/* The shortest of %.15g, %.16g and %.17g that reads back as the same
+ * double: no digit of the instrument's number is lost, none invented. */
+static const char *fmt_num(char *buf, size_t len, double v)
+{
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, len, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
 static void put_num(FILE *f, double v)
 {
-	fprintf(f, "%.10g", v);
+	char buf[40];
+
+	fputs(fmt_num(buf, sizeof buf, v), f);
 }
 
 static void write_rows(FILE *f, const struct rows *r, const char *module,
@@ -233,7 +247,7 @@ static int append_rows(FILE *f, const char *path, const struct rows *r,
 {
 	bg_csv *in;
 	int cols[8], mcol, rc;
-	char num[8][32];
+	char num[8][40];
 
 	if ((rc = bg_csv_open(&in, path, NULL, err)) < 0)
 		return rc;
@@ -250,8 +264,8 @@ static int append_rows(FILE *f, const char *path, const struct rows *r,
 				fields[j] = "";
 			fields[mcol] = module;
 			for (size_t j = 0; j < r->k; j++) {
-				snprintf(num[j], sizeof num[j], "%.10g",
-					 r->v[i * r->k + j]);
+				fmt_num(num[j], sizeof num[j],
+					r->v[i * r->k + j]);
 				fields[cols[j]] = num[j];
 			}
 			bg_csv_write_row(f, nc, fields);

@@ -64,22 +64,36 @@ static const struct unitdef temp_units[] = {
 };
 
 /* Machine names and label quantities; temperatures in order of
- * preference (the surface is what ageing models want). */
+ * preference (the surface is what ageing models want).  The Arbin
+ * names are those of Arbin exports as beep reads them (Test_Time,
+ * Current, Voltage, Temperature) and of MITS Pro (with units); Arbin
+ * also counts charging current positive. */
 static const struct {
 	const char *machine, *label;
 	enum role role;
 	int rank;
+	double scale;
 } names[] = {
-	{ "test_time_second", "test time", R_TTIME, 0 },
-	{ "unix_time_second", "unix time", R_UTIME, 0 },
-	{ "voltage_volt", "voltage", R_V, 0 },
-	{ "current_ampere", "current", R_I, 0 },
-	{ "surface_temperature_celsius", "surface temperature", R_TEMP, 1 },
-	{ "temperature_t1_celsius", "temperature t1", R_TEMP, 2 },
-	{ "ambient_temperature_celsius", "ambient temperature", R_TEMP, 3 },
-	{ "temperature_t2_celsius", "temperature t2", R_TEMP, 4 },
-	{ "temperature_t3_celsius", "temperature t3", R_TEMP, 5 },
-	{ NULL, NULL, R_N, 0 }
+	{ "test_time_second", "test time", R_TTIME, 0, 1 },
+	{ "unix_time_second", "unix time", R_UTIME, 0, 1 },
+	{ "voltage_volt", "voltage", R_V, 0, 1 },
+	{ "current_ampere", "current", R_I, 0, 1 },
+	{ "surface_temperature_celsius", "surface temperature", R_TEMP, 1, 1 },
+	{ "temperature_t1_celsius", "temperature t1", R_TEMP, 2, 1 },
+	{ "ambient_temperature_celsius", "ambient temperature", R_TEMP, 3, 1 },
+	{ "temperature_t2_celsius", "temperature t2", R_TEMP, 4, 1 },
+	{ "temperature_t3_celsius", "temperature t3", R_TEMP, 5, 1 },
+	{ "Test_Time", NULL, R_TTIME, 0, 1 },
+	{ "Test_Time(s)", NULL, R_TTIME, 0, 1 },
+	{ "Current", NULL, R_I, 0, 1 },
+	{ "Current(A)", NULL, R_I, 0, 1 },
+	{ "Current(mA)", NULL, R_I, 0, 1e-3 },
+	{ "Voltage", NULL, R_V, 0, 1 },
+	{ "Voltage(V)", NULL, R_V, 0, 1 },
+	{ "Temperature", NULL, R_TEMP, 6, 1 },
+	{ "Temperature(C)", NULL, R_TEMP, 6, 1 },
+	{ "Aux_Temperature_1(C)", NULL, R_TEMP, 7, 1 },
+	{ NULL, NULL, R_N, 0, 0 }
 };
 
 static const struct unitdef *units_for(enum role r)
@@ -101,7 +115,7 @@ static int classify(const char *name, double *scale, double *offset,
 
 	for (int i = 0; names[i].machine; i++)
 		if (!strcasecmp(name, names[i].machine)) {
-			*scale = 1;
+			*scale = names[i].scale;
 			*offset = 0;
 			*rank = names[i].rank;
 			return names[i].role;
@@ -112,7 +126,7 @@ static int classify(const char *name, double *scale, double *offset,
 	q[sl - name] = '\0';
 	snprintf(u, sizeof u, "%s", sl + 3);
 	for (int i = 0; names[i].machine; i++) {
-		if (strcasecmp(q, names[i].label))
+		if (!names[i].label || strcasecmp(q, names[i].label))
 			continue;
 		for (const struct unitdef *d = units_for(names[i].role);
 		     d->unit; d++)
@@ -181,8 +195,10 @@ static int map_header(bg_bdf *b, const char *path, bg_error *err)
 			b->temp_rank = rank;
 			for (int k = 0; names[k].machine; k++)
 				if (names[k].rank == rank &&
-				    names[k].role == R_TEMP)
+				    names[k].role == R_TEMP && names[k].label)
 					b->temp_machine = names[k].machine;
+			if (rank >= 6)   /* Arbin's cell thermocouple */
+				b->temp_machine = "surface_temperature_celsius";
 		}
 		b->col[r] = (int)i;
 		b->scale[r] = sc;
@@ -222,8 +238,11 @@ int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
 		return bg_error_set(err, BG_EDATA, path, 1, 0,
 				    _("BDF CSV without %s"), what);
 	}
-	bg_formats_note(notes, "%s: format bdf (BDF CSV), time column '%s'",
-			path, bg_csv_colname(b->r, (size_t)(b->col[R_TTIME] >= 0 ?
+	int arbin = bg_csv_find(b->r, "Data_Point") >= 0 &&
+		    bg_csv_find(b->r, "Cycle_Index") >= 0;
+	bg_formats_note(notes, "%s: format %s, time column '%s'", path,
+			arbin ? "arbin (Arbin CSV)" : "bdf (BDF CSV)",
+			bg_csv_colname(b->r, (size_t)(b->col[R_TTIME] >= 0 ?
 			b->col[R_TTIME] : b->col[R_UTIME])));
 	*out = b;
 	return 0;

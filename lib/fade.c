@@ -33,7 +33,7 @@
 #define MIN_FADE 0.03
 #define MIN_TEMP_SPREAD_K 5.0
 #define MAX_ITER 200
-#define PRE_ITER 15
+#define PRE_ITER 10
 #define PRUNE_AICC 2.0
 #define MAX_RHO 0.9       /* variance inflation at most 19 */
 #define XTOL 1e-6
@@ -95,6 +95,9 @@ int bg_fader_new(bg_fader **out, bg_error *err)
 	if (!f)
 		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 				    _("out of memory"));
+	/* A singular J'J is an outcome here, never an abort (bg_init()
+	 * does the same; a caller may have skipped it). */
+	gsl_set_error_handler_off();
 	if ((rc = bg_fade_catalogue_load(&f->models, &f->nmodels, err)) < 0) {
 		free(f);
 		return rc;

@@ -62,6 +62,7 @@ static const struct {
 			    BG_FORMAT_SPECTRUM },
 	[BG_FORMAT_PLAIN] = { "plain", "plain CSV/TSV", BG_FORMAT_SPECTRUM },
 	[BG_FORMAT_BDF] = { "bdf", "BDF CSV", BG_FORMAT_TIMESERIES },
+	[BG_FORMAT_ARBIN] = { "arbin", "Arbin CSV", BG_FORMAT_TIMESERIES },
 };
 
 const char *bg_format_name(bg_format f)
@@ -113,8 +114,13 @@ static int next_line(const struct bg_text *t, size_t *pos, struct bg_line *l)
 {
 	size_t p = *pos, e;
 
-	if (p >= t->len)
+	if (p >= t->len) {
+		if (!l->s) {            /* no line at all: an empty one */
+			l->s = "";
+			l->len = 0;
+		}
 		return 0;
+	}
 	const char *nl = memchr(t->buf + p, '\n', t->len - p);
 	e = nl ? (size_t)(nl - t->buf) : t->len;
 	l->s = t->buf + p;
@@ -162,6 +168,10 @@ static int contains(const struct bg_line *l, const char *needle)
 /* Copy s[0..n) trimmed of blanks, and of double quotes around it. */
 static void copy_name(char *dst, const char *s, size_t n)
 {
+	if (!s) {
+		s = "";
+		n = 0;
+	}
 	while (n && isspace((unsigned char)*s))
 		s++, n--;
 	while (n && isspace((unsigned char)s[n - 1]))
@@ -1191,6 +1201,9 @@ static bg_format detect_text(const struct bg_text *t)
 	if (early_line(t, 40, "Instrument Model:  CHI") ||
 	    (early_line(t, 5, "A.C. Impedance") && early_line(t, 60, "Freq/")))
 		return BG_FORMAT_CHI;
+	if (contains(&l, "Data_Point") && contains(&l, "Cycle_Index") &&
+	    contains(&l, "Test_Time"))
+		return BG_FORMAT_ARBIN;
 	if (bg_bdf_is_header(l.s, l.len))
 		return BG_FORMAT_BDF;
 	if (numeric_line(&l, memchr(l.s, '\t', l.len) ? '\t' :

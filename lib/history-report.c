@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -414,6 +415,26 @@ static void add_rainflow(cJSON *o, const bg_history *h, const char *id)
 	}
 }
 
+/* ISO 8601 UTC text of a wall-clock log time, for certificates that
+ * list negative events with a timestamp. */
+static void add_iso(cJSON *o, const char *key, const bg_history *h,
+		    double t)
+{
+	char buf[32];
+	struct tm tm;
+	time_t sec;
+
+	if (h->time_kind != TIME_UNIX && h->time_kind != TIME_ISO)
+		return;
+	if (!(t > -1e11 && t < 1e11))
+		return;
+	sec = (time_t)floor(t);
+	if (!gmtime_r(&sec, &tm) ||
+	    !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return;
+	cJSON_AddStringToObject(o, key, buf);
+}
+
 static void add_events(cJSON *o, const bg_history *h, const char *id,
 		       const bg_history_summary *s)
 {
@@ -440,6 +461,8 @@ static void add_events(cJSON *o, const bg_history *h, const char *id,
 		cJSON_AddStringToObject(ev, "type", event_names[e.type]);
 		cJSON_AddNumberToObject(ev, "start", e.start);
 		cJSON_AddNumberToObject(ev, "end", e.end);
+		add_iso(ev, "start_utc", h, e.start);
+		add_iso(ev, "end_utc", h, e.end);
 		cJSON_AddNumberToObject(ev, "extreme", e.extreme);
 		cJSON_AddNumberToObject(ev, "line", (double)e.line);
 	}
@@ -606,6 +629,24 @@ static void add_totals(cJSON *o, const bg_history *h, const struct view *v,
 	cJSON_AddItemToObject(o, "coverage", num_or_null(s->coverage));
 }
 
+/* The thresholds the events were judged against (logged units). */
+static void add_limits(cJSON *o, const bg_history *h,
+		       const struct hist_track *t)
+{
+	cJSON *l = cJSON_AddObjectToObject(o, "limits");
+
+	if (!l)
+		return;
+	cJSON_AddNumberToObject(l, "overvoltage_volt", t->vmax);
+	cJSON_AddNumberToObject(l, "undervoltage_volt", t->vmin);
+	cJSON_AddNumberToObject(l, "max_charge_current_ampere", t->imax_chg);
+	cJSON_AddNumberToObject(l, "max_discharge_current_ampere",
+				t->imax_dis);
+	cJSON_AddNumberToObject(l, "cells_series", t->series);
+	cJSON_AddNumberToObject(l, "high_soc_percent",
+				h->lim.high_soc_percent);
+}
+
 static void add_ages(cJSON *o, const bg_history *h)
 {
 	cJSON_AddItemToObject(o, "calendar_age_days", num_or_null(
@@ -653,6 +694,8 @@ int bg_history_to_json(const bg_history *h, const char *module_id,
 	cJSON_AddNumberToObject(o, "nominal_capacity_ah", module_id
 				? v.t[0]->cap_ah : h->cap_ah);
 	add_totals(o, h, &v, &s);
+	if (v.n)
+		add_limits(o, h, v.t[0]);
 	add_ages(o, h);
 	cJSON_AddStringToObject(o, "soc_source", h->any_soc_column
 				? "soc_percent" : "coulomb_counting");

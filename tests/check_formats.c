@@ -518,6 +518,58 @@ START_TEST(test_formats_bdf_rejects_incomplete)
 }
 END_TEST
 
+START_TEST(test_formats_arbin_reads_real_and_mits_names)
+{
+	bg_formats_notes notes = { "", 0 };
+	bg_bdf_row row;
+	bg_bdf *b;
+	bg_error err;
+	bg_format fmt;
+	unsigned long n = 0;
+	int rc;
+	const char *f = "arbin_test-TC-contact_CH33.head51.csv";
+
+	ck_assert_int_eq(bg_formats_detect(&fmt, fixture_path(f), &err), 0);
+	ck_assert_int_eq(fmt, BG_FORMAT_ARBIN);
+	ck_assert_int_eq(bg_bdf_open(&b, fixture_path(f), &notes, &err), 0);
+	ck_assert_str_eq(bg_bdf_temperature_name(b),
+			 "surface_temperature_celsius");
+	while ((rc = bg_bdf_next(b, &row, &err)) > 0) {
+		if (n++ == 0) {   /* data point 0 as printed */
+			ck_close(row.time_s, 0.0);
+			ck_close(row.current_a, 6.600444793701172);
+			ck_close(row.voltage_v, 3.298668384552002);
+			ck_close(row.temperature_c, 25.174373626708984);
+			ck_assert_str_eq(row.current_text, "6.600444793701172");
+		}
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(n, 50);
+	/* data point 49 */
+	ck_close(row.time_s, 193.0921);
+	ck_close(row.current_a, 1.100062370300293);
+	ck_close(row.voltage_v, 3.4542269706726074);
+	bg_bdf_close(b);
+	ck_assert_ptr_nonnull(strstr(notes.text, "format arbin"));
+
+	/* MITS Pro names carry units; milliamperes are converted */
+	char *p = write_tmp("Data_Point,Test_Time(s),Date_Time,Step_Index,"
+			    "Cycle_Index,Current(mA),Voltage(V),"
+			    "Aux_Temperature_1(C)\n"
+			    "1,0.5,x,1,1,-1500,3.61,24.5\n");
+	ck_assert_int_eq(bg_formats_detect(&fmt, p, &err), 0);
+	ck_assert_int_eq(fmt, BG_FORMAT_ARBIN);
+	ck_assert_int_eq(bg_bdf_open(&b, p, NULL, &err), 0);
+	ck_assert_int_eq(bg_bdf_next(b, &row, &err), 1);
+	ck_close(row.current_a, -1.5);
+	ck_assert_ptr_null(row.current_text);
+	ck_close(row.voltage_v, 3.61);
+	ck_close(row.temperature_c, 24.5);
+	bg_bdf_close(b);
+	unlink(p);
+}
+END_TEST
+
 static Suite *formats_suite(void)
 {
 	Suite *s = suite_create("formats");
@@ -542,6 +594,7 @@ static Suite *formats_suite(void)
 	tcase_add_test(tc, test_formats_bdf_reads_labels_and_units);
 	tcase_add_test(tc, test_formats_bdf_time_backwards);
 	tcase_add_test(tc, test_formats_bdf_rejects_incomplete);
+	tcase_add_test(tc, test_formats_arbin_reads_real_and_mits_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

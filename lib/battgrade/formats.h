@@ -31,6 +31,7 @@ typedef enum bg_format {
 	BG_FORMAT_CHI,          /* CH Instruments text export */
 	BG_FORMAT_PLAIN,        /* frequency, Z', Z'' in CSV or TSV */
 	BG_FORMAT_BDF,          /* Battery Data Format CSV */
+	BG_FORMAT_ARBIN,        /* Arbin cycler CSV (Data_Point, Test_Time...) */
 	BG_FORMAT_COUNT
 } bg_format;
 
@@ -98,7 +99,7 @@ int bg_formats_load_spectra(bg_spectrum_set **out, const char *path,
  * lib/impedance.c, so bg_spectrum_set_free() frees them as well. */
 void bg_formats_spectra_free(bg_spectrum_set *set);
 
-/* ---- Battery Data Format time series ------------------------------- */
+/* ---- Battery Data Format (and Arbin CSV) time series --------------- */
 
 typedef struct bg_bdf bg_bdf;
 
@@ -116,9 +117,11 @@ typedef struct bg_bdf_row {
 } bg_bdf_row;
 
 /*
- * Open a BDF CSV file for streaming.  Columns are found by BDF machine
- * name or preferred label ("Test Time / s"); labels with other units
- * (mA, mV, min, h) are converted.  Required: a time column, voltage and
+ * Open a BDF CSV file (or an Arbin CSV export: Test_Time, Current,
+ * Voltage, with or without "(s)", "(A)", "(mA)", "(V)" units) for
+ * streaming.  Columns are found by BDF machine name or preferred label
+ * ("Test Time / s"); labels with other units (mA, mV, min, h) are
+ * converted.  Required: a time column, voltage and
  * current.  Columns not used are listed in notes.  Free with
  * bg_bdf_close().
  */

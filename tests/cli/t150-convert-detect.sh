@@ -26,6 +26,7 @@ Circuit3_EIS_1.z zplot
 sample.bdf.csv bdf
 SINTEF__LiGrR2032__Landt.head400.bdf.csv bdf
 SINTEF__SLPBA842124HV__Neware__Time_Bug.head800.bdf.csv bdf
+arbin_test-TC-contact_CH33.head51.csv arbin
 LIST
 
 # Content, not the name: a BioLogic export called .DTA, a Gamry file

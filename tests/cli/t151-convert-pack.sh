@@ -68,6 +68,14 @@ expect_err "history.csv: exists with different data; nothing written"
 checks=$((checks + 1))
 cmp -s "$P/history.csv" "$TMP/hist.csv" || fail "history.csv changed"
 
+# An Arbin export as a pulse record: numbers copied as printed.
+run "$BATTGRADE" convert --as pulse --to pack -m M03 "$FX/arbin_test-TC-contact_CH33.head51.csv" "$P"
+expect_status 0 "Arbin pulse"
+checks=$((checks + 1))
+[ "$(grep -c '^M03,' "$P/pulse.csv")" -eq 50 ] &&
+	grep -q '^M03,0,6.600444793701172,3.298668384552002$' "$P/pulse.csv" ||
+	fail "Arbin rows in pulse.csv"
+
 # Time that runs backwards: reported with its line, nothing written, no
 # temporary file left behind.
 Q=$TMP/pack-b
@@ -96,7 +104,7 @@ expect_err "format biologic (BioLogic .mpt)"
 expect_err "'-Im(Z)/Ohm' -> imaginary_impedance_ohm (sign flipped)"
 run "$BATTGRADE" convert --to csv --format plain "$FX/exampleData.csv"
 expect_status 0 "--format plain"
-expect_out "^0.0031623,0.04949989776,-0.02043869854$"
+expect_out "^0.0031623,0.0494998977640506,-0.020438698544418925$"
 run "$BATTGRADE" convert --to csv --format biologic "$FX/exampleDataGamry.DTA"
 expect_status 65 "--format overrides detection"
 expect_err "BioLogic .mpt without 'Nb header lines' on line 2"
