@@ -141,14 +141,18 @@ static void bench_numbers(const char *csv)
 int main(int argc, char **argv)
 {
 	struct rusage ru;
-	int n = argc > 3 ? atoi(argv[3]) : 5000;
+	long n = argc > 3 ? strtol(argv[3], NULL, 10) : 5000;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: bench_cert GRADES.jsonl NUMBERS.csv [N]\n");
 		return 64;
 	}
 	bg_init();
-	bench_certs(argv[1], n);
+	if (n < 1 || n > 1000000) {
+		fprintf(stderr, "bench_cert: N must be 1..1000000\n");
+		return 64;
+	}
+	bench_certs(argv[1], (int)n);
 	bench_numbers(argv[2]);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak RSS %ld KiB\n", ru.ru_maxrss);

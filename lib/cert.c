@@ -371,12 +371,20 @@ static void set_code(bg_error *err, int code)
 
 /* ---- verify ---- */
 
+/* Copy a member for the info record, unless it is too long or holds
+ * control characters: the record is filled before the schema is
+ * checked and ends up in terminals and logs. */
 static void copy_str(char *dst, size_t n, const bg_json *v)
 {
-	const char *s = bg_json_string(v, NULL);
+	size_t len, i;
+	const char *s = bg_json_string(v, &len);
 
-	if (s && strlen(s) < n)
-		memcpy(dst, s, strlen(s) + 1);
+	if (!s || len >= n)
+		return;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return;
+	memcpy(dst, s, len + 1);
 }
 
 static void fill_info(bg_cert_info *out, const bg_json *b)

@@ -570,25 +570,37 @@ static void fade_data(bg_plot *pl, const bg_fade_result *r, const cJSON *f)
 		bg_plot_add_vline(pl, num(f, "eol_cycle_p50"), "P50");
 }
 
+int bg_certpdf_fade_plot(bg_plot **out, const cJSON *body, bg_error *err)
+{
+	const cJSON *f = at(body, "degradationModel.fade");
+	const char *axis = str(f, "axis");
+	bg_fade_result r;
+	int rc;
+
+	*out = NULL;
+	if (fade_from_json(&r, f) < 0)
+		return bg_error_set(err, BG_EDATA, NULL, 0, 0, "%s",
+				    str(f, "status") ? str(f, "status")
+						     : _("no capacity history"));
+	rc = bg_plot_new(out, _("Capacity fade and prediction"), err);
+	if (rc < 0)
+		return rc;
+	bg_plot_set_labels(*out, axis && !strcmp(axis, "days") ? _("days")
+			   : _("equivalent full cycles"), _("capacity / Ah"));
+	fade_data(*out, &r, f);
+	return 0;
+}
+
 static void draw_fade_plot(cairo_t *cr, const cJSON *b, double x, double y,
 			   double w, double h)
 {
-	const cJSON *f = at(b, "degradationModel.fade");
-	const char *axis = str(f, "axis");
-	bg_fade_result r;
 	bg_plot *pl;
+	bg_error err;
 
-	if (fade_from_json(&r, f) < 0) {
-		no_figure(cr, x, y, w, h, _("Capacity fade"),
-			  str(f, "status") ? str(f, "status")
-					   : _("no capacity history"));
+	if (bg_certpdf_fade_plot(&pl, b, &err) < 0) {
+		no_figure(cr, x, y, w, h, _("Capacity fade"), err.msg);
 		return;
 	}
-	if (bg_plot_new(&pl, _("Capacity fade and prediction"), NULL) < 0)
-		return;
-	bg_plot_set_labels(pl, axis && !strcmp(axis, "days") ? _("days")
-			   : _("equivalent full cycles"), _("capacity / Ah"));
-	fade_data(pl, &r, f);
 	draw_scaled(pl, cr, x, y, w, h);
 	bg_plot_free(pl);
 }
@@ -615,24 +627,25 @@ static int circuit_params(const bg_circuit *c, const cJSON *fit,
 /* The fitted equivalent circuit from 1 kHz down to 10 mHz (above, the
  * cable inductance hides the arcs): the certificate holds the fit, not
  * the measured spectrum. */
-static void draw_nyquist(cairo_t *cr, const cJSON *b, double x, double y,
-			 double w, double h)
+int bg_certpdf_nyquist_plot(bg_plot **out, const cJSON *body, bg_error *err)
 {
-	const cJSON *fit = at(b, "impedance.fit");
+	const cJSON *fit = at(body, "impedance.fit");
 	double theta[BG_CIRCUIT_MAX_PARAMS], re[NCURVE], im[NCURVE], om;
 	bg_circuit *c = NULL;
-	bg_plot *pl = NULL;
 	size_t i;
+	int rc;
 
-	if (!str(fit, "circuit") ||
+	*out = NULL;
+	/* "" is refused here: bg_circuit_parse reads past the end of an
+	 * empty string (found by the sanitizer build of check_circuit) */
+	if (!str(fit, "circuit") || !str(fit, "circuit")[0] ||
 	    bg_circuit_parse(&c, str(fit, "circuit"), NULL) < 0 ||
-	    circuit_params(c, fit, theta) < 0 ||
-	    bg_plot_new(&pl, _("Impedance (fitted circuit)"), NULL) < 0) {
-		no_figure(cr, x, y, w, h, _("Impedance"),
-			  at(b, "impedance") ? _("no usable circuit fit")
-					     : _("spectroscopy not used"));
+	    circuit_params(c, fit, theta) < 0) {
 		bg_circuit_free(c);
-		return;
+		return bg_error_set(err, BG_EDATA, NULL, 0, 0, "%s",
+				    at(body, "impedance")
+				    ? _("no usable circuit fit")
+				    : _("spectroscopy not used"));
 	}
 	for (i = 0; i < NCURVE; i++) {
 		om = 2 * M_PI * pow(10, 3 - 5.0 * (double)i / (NCURVE - 1));
@@ -640,13 +653,29 @@ static void draw_nyquist(cairo_t *cr, const cJSON *b, double x, double y,
 		re[i] *= 1000;
 		im[i] *= -1000;
 	}
-	bg_plot_set_labels(pl, "Z' / mΩ", "−Z'' / mΩ");
-	bg_plot_set_equal_aspect(pl, 1);
-	bg_plot_add_series(pl, str(fit, "circuit"), re, im, NCURVE,
-			   BG_PLOT_LINES);
+	rc = bg_plot_new(out, _("Impedance (fitted circuit)"), err);
+	if (rc == 0) {
+		bg_plot_set_labels(*out, "Z' / mΩ", "−Z'' / mΩ");
+		bg_plot_set_equal_aspect(*out, 1);
+		rc = bg_plot_add_series(*out, str(fit, "circuit"), re, im,
+					NCURVE, BG_PLOT_LINES);
+	}
+	bg_circuit_free(c);
+	return rc;
+}
+
+static void draw_nyquist(cairo_t *cr, const cJSON *b, double x, double y,
+			 double w, double h)
+{
+	bg_plot *pl;
+	bg_error err;
+
+	if (bg_certpdf_nyquist_plot(&pl, b, &err) < 0) {
+		no_figure(cr, x, y, w, h, _("Impedance"), err.msg);
+		return;
+	}
 	draw_scaled(pl, cr, x, y, w, h);
 	bg_plot_free(pl);
-	bg_circuit_free(c);
 }
 
 static void draw_qr(cairo_t *cr, const char *text, double x, double y,

@@ -23,6 +23,9 @@
 
 #define B64V sodium_base64_VARIANT_URLSAFE_NO_PADDING
 #define MAX_KEYFILE (1024 * 1024)
+/* Key ids are RFC 7638 thumbprints: base64url characters only. */
+#define B64URL_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+	"0123456789-_"
 
 char *bg_b64url_encode(const void *bin, size_t len)
 {
@@ -360,7 +363,8 @@ static int check_header(bg_jws *out, const char *b64, size_t len,
 	else if (bg_json_member(v, "crit"))
 		bg_error_set(err, rc, NULL, 0, 0,
 			     _("JWS header has 'crit' extensions this verifier does not know"));
-	else if (kid && (!k || strlen(k) >= sizeof(out->kid)))
+	else if (kid && (!k || strlen(k) >= sizeof(out->kid) ||
+			 strspn(k, B64URL_CHARS) != strlen(k)))
 		bg_error_set(err, rc, NULL, 0, 0, _("JWS 'kid' is malformed"));
 	else
 		rc = 0;

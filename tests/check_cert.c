@@ -541,6 +541,36 @@ START_TEST(test_cert_pdf)
 }
 END_TEST
 
+/* The figures as plots, for other renderers (the registry page). */
+START_TEST(test_cert_figures)
+{
+	char dir[] = "/tmp/bgfigXXXXXX", path[4096], cmd[4200];
+	cJSON *body;
+	bg_plot *pl;
+	bg_error err;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(bg_cert_body_from_grade(&body, grades[0], &meta, "g",
+						 1, &err), 0);
+	ck_assert_int_eq(bg_certpdf_fade_plot(&pl, body, &err), 0);
+	snprintf(path, sizeof(path), "%s/fade.svg", dir);
+	ck_assert_int_eq(bg_plot_write(pl, path, 400, 300, &err), 0);
+	bg_plot_free(pl);
+	ck_assert_int_eq(bg_certpdf_nyquist_plot(&pl, body, &err), 0);
+	bg_plot_free(pl);
+	cJSON_Delete(body);
+	/* module 2 had no impedance spectroscopy */
+	ck_assert_int_eq(bg_cert_body_from_grade(&body, grades[1], &meta, "g",
+						 2, &err), 0);
+	ck_assert_int_eq(bg_certpdf_nyquist_plot(&pl, body, &err), BG_EDATA);
+	ck_assert_ptr_null(pl);
+	ck_assert_str_eq(err.msg, "spectroscopy not used");
+	cJSON_Delete(body);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 struct vjob {
 	const char *text;
 	size_t len;
@@ -600,6 +630,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_cert_time);
 	tcase_add_test(tc, test_cert_pdf);
 	tcase_add_test(tc, test_cert_verify_threads);
+	tcase_add_test(tc, test_cert_figures);
 	tcase_add_test(tf, test_cert_tampered_any_byte);
 	tcase_add_test(tf, test_cert_tampered_value);
 	tcase_add_test(tf, test_cert_swapped_signature);

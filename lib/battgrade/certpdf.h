@@ -11,6 +11,7 @@
 #define BG_CERTPDF_H
 
 #include "battgrade/error.h"
+#include "battgrade/plot.h"
 
 struct cJSON;
 
@@ -30,5 +31,20 @@ char *bg_certpdf_qr_text(const char *id, const struct cJSON *body);
  */
 int bg_certpdf_write(const char *path, const char *id,
 		     const struct cJSON *body, bg_error *err);
+
+/*
+ * The page's two figures as plots (lib/battgrade/plot.h), for other
+ * renderers such as the registry's HTML page (bg_plot_write to .svg):
+ * the capacity-fade fit from degradationModel.fade (curve and its 80 %
+ * residual band when the model depends on the axis alone, the present
+ * point, the end-of-life line and the P10/P50 crossings), and the
+ * Nyquist curve of the fitted circuit in impedance.fit from 1 kHz to
+ * 10 mHz.  *out is owned by the caller (bg_plot_free).  BG_EDATA with
+ * the reason in err when the certificate holds no usable fit.
+ */
+int bg_certpdf_fade_plot(bg_plot **out, const struct cJSON *body,
+			 bg_error *err);
+int bg_certpdf_nyquist_plot(bg_plot **out, const struct cJSON *body,
+			    bg_error *err);
 
 #endif
