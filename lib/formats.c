@@ -1385,6 +1385,19 @@ int bg_formats_read_spectrum_mem(bg_spectrum_set **out, const char *name,
 	return rc < 0 ? rc : 0;
 }
 
+/* The pack format's own impedance.csv: a header naming module_id and
+ * frequency_hertz. */
+static int is_pack_impedance(const char *buf, size_t len)
+{
+	struct bg_text t = { buf, len, "" };
+	struct bg_line l = { 0 };
+	size_t pos = 0;
+
+	skip_bom(&t);
+	next_line(&t, &pos, &l);
+	return contains(&l, "module_id") && contains(&l, "frequency_hertz");
+}
+
 int bg_formats_load_spectra(bg_spectrum_set **out, const char *path,
 			    bg_format fmt, bg_formats_notes *notes,
 			    bg_error *err)
@@ -1396,6 +1409,12 @@ int bg_formats_load_spectra(bg_spectrum_set **out, const char *path,
 	*out = NULL;
 	if ((rc = bg_read_file(&buf, &len, path, MAX_FILE, err)) < 0)
 		return rc;
+	if (fmt == BG_FORMAT_UNKNOWN && is_pack_impedance(buf, len)) {
+		free(buf);
+		bg_formats_note(notes, "%s: battgrade impedance.csv "
+				"(battgrade-pack(5))", path);
+		return bg_spectrum_load(out, path, NULL, err);
+	}
 	rc = bg_formats_read_spectrum_mem(out, path, buf, len, fmt, notes,
 					  err);
 	free(buf);

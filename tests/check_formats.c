@@ -141,6 +141,25 @@ START_TEST(test_formats_reads_real_files)
 }
 END_TEST
 
+START_TEST(test_formats_loads_pack_impedance_too)
+{
+	bg_spectrum_set *set;
+	bg_error err;
+	char path[4096];
+	const char *top = getenv("BG_TOP_SRCDIR");
+
+	snprintf(path, sizeof path, "%s/data/packs/lfp-bus-4/impedance.csv",
+		 top ? top : ".");
+	ck_assert_msg(bg_formats_load_spectra(&set, path, BG_FORMAT_UNKNOWN,
+					      NULL, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(set->nspectra, 4);
+	ck_assert_str_eq(set->spectra[3].module_id, "M04");
+	ck_assert_uint_eq(set->spectra[0].n, 61);
+	ck_close(set->spectra[0].freq_hz[0], 10000);
+	bg_spectrum_set_free(set);
+}
+END_TEST
+
 START_TEST(test_formats_notes_report_conversions)
 {
 	bg_spectrum_set *set;
@@ -578,6 +597,7 @@ static Suite *formats_suite(void)
 	tcase_add_loop_test(tc, test_formats_reads_real_files, 0,
 			    sizeof reals / sizeof reals[0]);
 	tcase_add_test(tc, test_formats_notes_report_conversions);
+	tcase_add_test(tc, test_formats_loads_pack_impedance_too);
 	tcase_add_test(tc, test_formats_detects_by_content);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("near-misses");
