@@ -268,13 +268,15 @@ static int cmd_serve(int argc, char **argv)
 	d.fault_rate = a.fault_rate;
 	d.retry_after_s = (unsigned)a.retry_after;
 	if (bg_ratelimit_new(&d.rate, a.rate, a.rate * 2 + 1, 1024) ||
-	    regd_pool_open(&d.pool, a.db, POOL_SIZE, &err)) {
+	    regd_pool_open(&d.pool, a.db, POOL_SIZE, &err) ||
+	    regd_committer_start(&d.commit, a.db, &err)) {
 		report(&err);
 		rc = BG_EXIT_CANTCREAT;
 		goto out;
 	}
 	rc = run(&d, &a, key, cert);
 out:
+	regd_committer_stop(&d.commit);
 	regd_pool_close(&d.pool);
 	bg_ratelimit_free(d.rate);
 	if (key)

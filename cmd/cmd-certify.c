@@ -213,7 +213,8 @@ static void add_row(struct certify *c, const char *id, const cJSON *body,
 {
 	const cJSON *s = cJSON_GetObjectItem(body, "subject");
 	const char *row[] = {
-		id, cJSON_GetObjectItem(s, "moduleId")->valuestring,
+		id, cJSON_GetObjectItem(s, "packId")->valuestring,
+		cJSON_GetObjectItem(s, "moduleId")->valuestring,
 		cJSON_GetObjectItem(cJSON_GetObjectItem(body, "decision"),
 				    "grade")->valuestring,
 		rc == 1 ? "unchanged" : "new", path
@@ -351,8 +352,8 @@ static int certify_input(struct certify *c)
 
 int cmd_certify(int argc, char **argv)
 {
-	static const char *const head[] = { "certificate", "module", "grade",
-					    "status", "file" };
+	static const char *const head[] = { "certificate", "pack", "module",
+					    "grade", "status", "file" };
 	struct certify c;
 	int first, rc;
 
@@ -367,7 +368,7 @@ int cmd_certify(int argc, char **argv)
 	if (rc == 0)
 		rc = open_out(&c);
 	if (rc == 0) {
-		c.table = bg_table_new(5, head);
+		c.table = bg_table_new(6, head);
 		rc = c.table ? certify_input(&c) : BG_EXIT_SOFTWARE;
 		if (c.table)
 			bg_table_print(c.table, stdout);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -68,6 +69,7 @@ static void print_json(const bg_pulse_series *p, const bg_dcir_result *r,
 	cJSON_AddItemToObject(j, "ocv_v", num(d->ocv_v));
 	cJSON_AddItemToObject(j, "power_capability_w",
 			      num(r->power_capability_w));
+	cJSON_AddItemToObject(j, "v_min_v", num(o->v_min_v));
 	cJSON_AddStringToObject(j, "power_method",
 				isfinite(r->power_capability_w)
 				? "hppc_discharge_at_v_min" : "none");
@@ -114,9 +116,10 @@ static struct bg_table *new_table(const bg_dcir_opts *o)
 	return bg_table_new(3 + o->ntimes, hdr);
 }
 
-static int run(const bg_eisfile_pulses *set, const bg_dcir_opts *o,
-	       int json)
+static int run(const bg_eisfile_pulses *set, const double *vmin,
+	       const bg_dcir_opts *o0, int json)
 {
+	bg_dcir_opts oc = *o0, *o = &oc;
 	struct bg_table *t = json ? NULL : new_table(o);
 	int status = 0;
 	size_t i;
@@ -125,7 +128,12 @@ static int run(const bg_eisfile_pulses *set, const bg_dcir_opts *o,
 		bg_dcir_result r;
 		bg_dcir_detail d;
 		bg_error err;
-		int rc = bg_dcir_compute_ex(&set->series[i], o, &r, &d, &err);
+		int rc;
+
+		/* --v-min wins; else the pack's limit for this module */
+		oc.v_min_v = isfinite(o0->v_min_v) || !vmin ? o0->v_min_v
+							     : vmin[i];
+		rc = bg_dcir_compute_ex(&set->series[i], o, &r, &d, &err);
 
 		if (rc < 0) {
 			cmd_warn(_("module %s: %s"),
@@ -156,6 +164,7 @@ int cmd_dcir(int argc, char **argv)
 	const char *module = NULL, *arg;
 	struct bg_optstate st;
 	bg_eisfile_pulses *set;
+	double *vmin;
 	bg_dcir_opts o;
 	int id, json = 0, rc;
 	bg_error err;
@@ -184,11 +193,13 @@ int cmd_dcir(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", _("usage"), usage);
 		return BG_EXIT_USAGE;
 	}
-	if ((rc = eisin_pulses(&set, argv[st.optind], module, &err)) < 0) {
+	if ((rc = eisin_pulses(&set, &vmin, argv[st.optind], module,
+			       &err)) < 0) {
 		cmd_report(&err);
 		return bg_exit_from_error(rc);
 	}
-	rc = run(set, &o, json);
+	rc = run(set, vmin, &o, json);
+	free(vmin);
 	bg_eisfile_pulses_free(set);
 	return bg_exit_worst(rc, bg_out_finish());
 }

@@ -253,9 +253,9 @@ static const char *fmt(char *buf, size_t len, const char *f, double v)
 
 static int add_row(struct bg_table *t, const char *id, const bg_fade_result *r)
 {
-	char b[10][32];
+	char b[8][32];
 	const char *cells[12];
-	int ok = r->status == BG_FADE_OK, cyc = !strcmp(r->axis, "cycles");
+	int ok = r->status == BG_FADE_OK;
 
 	cells[0] = *id ? id : "-";
 	cells[1] = bg_fade_status_name(r->status);
@@ -277,11 +277,10 @@ static int add_row(struct bg_table *t, const char *id, const bg_fade_result *r)
 	cells[11] = ok && r->rul_beyond_horizon &&
 		    isnan(r->rul_years_p10) ? _("beyond") :
 		    fmt(b[8], 32, "%.1f", r->rul_years_p10);
-	(void)cyc;
 	return bg_table_add(t, cells);
 }
 
-static struct bg_table *new_table(const struct fit_args *a, const char *axis)
+static struct bg_table *new_table(const struct fit_args *a)
 {
 	const char *h[12] = { "module", "status", "model",
 			      a->resistance ? "now_ohm" : "now_Ah",
@@ -290,7 +289,6 @@ static struct bg_table *new_table(const struct fit_args *a, const char *axis)
 			      "knee", "onset", "eol_p50", "eol_p10",
 			      "rul_y_p50", "rul_y_p10" };
 
-	(void)axis;
 	return bg_table_new(12, h);
 }
 
@@ -410,7 +408,7 @@ static int check_model(const bg_fader *f, const struct fit_args *a)
 static int run(const struct fit_args *a, const bg_pack *pack,
 	       const bg_capacity_set *set)
 {
-	struct bg_table *t = a->json ? NULL : new_table(a, NULL);
+	struct bg_table *t = a->json ? NULL : new_table(a);
 	int status = 0, found = 0;
 	bg_fader *f;
 	bg_error err;
@@ -470,6 +468,8 @@ static int fit_command(int argc, char **argv, int resistance)
 	rc = run(&a, pack, set);
 	bg_capacity_set_free(set);
 	bg_pack_free(pack);
+	if (a.plot)
+		bg_plot_release();
 	return bg_exit_worst(rc, bg_out_finish());
 }
 

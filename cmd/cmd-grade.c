@@ -152,6 +152,21 @@ static int write_out(const char *dir, const char *id, const char *text,
 	return 0;
 }
 
+/* Letters, digits, '.', '_', '-', not starting with '.': no path can
+ * escape the --out directory. */
+static int safe_name(const char *s)
+{
+	const char *p;
+
+	if (!s || !*s || *s == '.')
+		return 0;
+	for (p = s; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789._-", *p))
+			return 0;
+	return 1;
+}
+
 static int save_pack(const struct args *ar, const struct job *j,
 		     bg_error *err)
 {
@@ -181,7 +196,12 @@ static int save_pack(const struct args *ar, const struct job *j,
 		all[len] = '\0';
 		cJSON_free(line);
 	}
-	rc = write_out(ar->out, id ? id : "pack", all ? all : "", err);
+	if (!safe_name(id))
+		rc = bg_error_set(err, BG_EDATA, NULL, 0, 0,
+				  _("pack_id '%s' is not a safe file name; "
+				    "not written to --out"), id ? id : "");
+	else
+		rc = write_out(ar->out, id, all ? all : "", err);
 	free(all);
 	return rc;
 oom:
@@ -307,7 +327,11 @@ static int run_batch(struct batch *b, const struct args *ar,
 			st = bg_exit_worst(st, drain_one(b, ar, go, &pr));
 		struct job *j = &b->ring[b->submitted % b->window];
 
-		j->dir = strdup(d);
+		if (!(j->dir = strdup(d))) {
+			cmd_warn(_("out of memory"));
+			st = BG_EXIT_SOFTWARE;
+			break;
+		}
 		b->submitted++;
 		pthread_cond_signal(&b->work);
 	}

@@ -247,8 +247,9 @@ static void needs(struct report *rp, const int *present,
 		add_missing(rp, "capacity", _("no capacity.csv: state of "
 					      "health unknown"));
 	if (!present[1] && !present[2])
-		add_missing(rp, "resistance", _("no impedance.csv or pulse.csv: "
-						"resistance unknown"));
+		add_missing(rp, "resistance",
+			    _("no impedance.csv or pulse.csv: resistance "
+			      "unknown"));
 	for (i = 0; i < p->nmodules; i++) {
 		nocap += present[0] && !cap[i];
 		nores += (present[1] || present[2]) && !res[i];
@@ -267,9 +268,9 @@ static void needs(struct report *rp, const int *present,
 	}
 	if ((size_t)p->modules_series * (size_t)p->modules_parallel !=
 	    p->nmodules) {
-		snprintf(buf, sizeof(buf), _("pack.json lists %zu modules but "
-					     "modules_series x modules_parallel "
-					     "is %d"), p->nmodules,
+		snprintf(buf, sizeof(buf),
+			 _("pack.json lists %zu modules but modules_series x "
+			   "modules_parallel is %d"), p->nmodules,
 			 p->modules_series * p->modules_parallel);
 		add_note(rp, buf);
 	}
@@ -329,14 +330,35 @@ static int is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* A manifest named as an operand stands for its pack directory. */
+static char *pack_dir_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+	char *dir;
+
+	base = base ? base + 1 : path;
+	if (strcmp(base, "pack.json"))
+		return NULL;
+	n = (size_t)(base - path);
+	if (!(dir = malloc(n + 2)))
+		return NULL;
+	memcpy(dir, n ? path : ".", n ? n : 1);
+	dir[n ? n : 1] = '\0';
+	return dir;
+}
+
 static int inspect_operand(struct report *rp, const struct run *run,
 			   bg_pack **pack, bg_error *err)
 {
+	char *dir = pack_dir_of(rp->path);
 	bg_file_summary s;
 	int rc;
 
-	if (is_dir(rp->path)) {
-		if ((rc = bg_pack_load(pack, rp->path, err)) < 0)
+	if (dir || is_dir(rp->path)) {
+		rc = bg_pack_load(pack, dir ? dir : rp->path, err);
+		free(dir);
+		if (rc < 0)
 			return rc;
 		rp->pack = *pack;
 		cJSON_AddStringToObject(rp->obj, "pack_id", (*pack)->pack_id);

@@ -9,6 +9,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cjson/cJSON.h>
+#include <math.h>
+
+#include "battgrade/chemistry.h"
 #include "battgrade/pack.h"
 #include "cmd.h"
 #include "eisin.h"
@@ -88,10 +92,39 @@ oom:
 }
 
 /*
+ * Lower voltage limit of each series' module: cells in series times the
+ * chemistry's minimum cell voltage (models/chemistry, with the
+ * manifest's "limits" on top); NAN where unknown.
+ */
+static void module_vmin(const bg_pack *pack, const bg_eisfile_pulses *p,
+			double *vmin)
+{
+	const cJSON *limits;
+	bg_chem_limits lim;
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		vmin[i] = NAN;
+	if (bg_chem_limits_load(&lim, pack->chemistry, NULL) < 0)
+		return;
+	limits = cJSON_GetObjectItemCaseSensitive(pack->json, "limits");
+	if (limits && bg_chem_limits_apply(&lim, limits, "pack.json",
+					   NULL) < 0)
+		return;
+	for (i = 0; i < p->n; i++) {
+		const bg_module_info *m =
+			bg_pack_module(pack, p->series[i].module_id);
+
+		if (m && m->cells_series > 0)
+			vmin[i] = m->cells_series * lim.min_cell_voltage_volt;
+	}
+}
+
+/*
  * A pack directory goes through the pack loaders (manifest checked,
  * module ids validated); which == 0 for impedance.csv, 1 for pulse.csv.
  */
-static int load_pack(void **out, const char *dir, int which,
+static int load_pack(void **out, const char *dir, int which, double **vmin,
 		     bg_error *err)
 {
 	const char *name = which ? "pulse.csv" : "impedance.csv";
@@ -113,8 +146,15 @@ static int load_pack(void **out, const char *dir, int which,
 		 (rc = bg_spectrum_load(&ss, path, pack, err)) == 0)
 		rc = from_pack_spectra((bg_eisfile_spectra **)out, ss, err);
 	else if (which == 1 &&
-		 (rc = bg_pulse_load(&ps, path, pack, err)) == 0)
-		rc = from_pack_pulses((bg_eisfile_pulses **)out, ps, err);
+		 (rc = bg_pulse_load(&ps, path, pack, err)) == 0 &&
+		 (rc = from_pack_pulses((bg_eisfile_pulses **)out, ps, err)) ==
+		 0 && vmin) {
+		const bg_eisfile_pulses *p = *out;
+
+		*vmin = malloc((p->n + 1) * sizeof **vmin);
+		if (*vmin)
+			module_vmin(pack, p, *vmin);
+	}
 	if (ss)
 		bg_spectrum_set_free(ss);
 	if (ps)
@@ -130,7 +170,7 @@ int eisin_spectra(bg_eisfile_spectra **out, const char *path,
 	size_t i, k = 0;
 	int rc;
 
-	rc = is_dir(path) ? load_pack((void **)&s, path, 0, err)
+	rc = is_dir(path) ? load_pack((void **)&s, path, 0, NULL, err)
 			  : bg_eisfile_read_spectra(&s, path, err);
 	if (rc < 0)
 		return rc;
@@ -157,14 +197,15 @@ int eisin_spectra(bg_eisfile_spectra **out, const char *path,
 	return 0;
 }
 
-int eisin_pulses(bg_eisfile_pulses **out, const char *path,
+int eisin_pulses(bg_eisfile_pulses **out, double **vmin, const char *path,
 		 const char *module, bg_error *err)
 {
 	bg_eisfile_pulses *p;
 	size_t i, k = 0;
 	int rc;
 
-	rc = is_dir(path) ? load_pack((void **)&p, path, 1, err)
+	*vmin = NULL;
+	rc = is_dir(path) ? load_pack((void **)&p, path, 1, vmin, err)
 			  : bg_eisfile_read_pulses(&p, path, err);
 	if (rc < 0)
 		return rc;
@@ -175,11 +216,15 @@ int eisin_pulses(bg_eisfile_pulses **out, const char *path,
 			free(p->series[i].voltage_v);
 			continue;
 		}
+		if (*vmin)
+			(*vmin)[k] = (*vmin)[i];
 		p->series[k++] = p->series[i];
 	}
 	if (module)
 		p->n = k;
 	if (p->n == 0) {
+		free(*vmin);
+		*vmin = NULL;
 		bg_eisfile_pulses_free(p);
 		return bg_error_set(err, BG_EDATA, path, 0, 0,
 				    _("no pulse series of module '%s'"),

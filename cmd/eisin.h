@@ -12,8 +12,13 @@
 int eisin_spectra(bg_eisfile_spectra **out, const char *path,
 		  const char *module, bg_error *err);
 
-/* Pulse series of path (file or pack directory); module NULL for all. */
-int eisin_pulses(bg_eisfile_pulses **out, const char *path,
+/*
+ * Pulse series of path (file or pack directory); module NULL for all.
+ * For a pack, *vmin (malloc'ed, one per series, NAN where unknown) is
+ * the module's lower voltage limit: cells in series times the
+ * chemistry's minimum cell voltage; NULL for a lone file.
+ */
+int eisin_pulses(bg_eisfile_pulses **out, double **vmin, const char *path,
 		 const char *module, bg_error *err);
 
 /* A name for spectrum i for tables: module id, label, or "-". */

@@ -206,8 +206,9 @@ static cJSON *receipt(const bg_upload_info *u, const bg_regdb_cert *stored,
 }
 
 /* Store a verified upload and answer 201, 200 or 409. */
-static enum MHD_Result store(struct MHD_Connection *c, bg_regdb *db,
-			     struct req *r, const bg_upload_info *u)
+static enum MHD_Result store(struct registryd *d, struct MHD_Connection *c,
+			     bg_regdb *db, struct req *r,
+			     const bg_upload_info *u)
 {
 	bg_regdb_cert rec = { 0 }, back = { 0 };
 	bg_error err;
@@ -223,7 +224,7 @@ static enum MHD_Result store(struct MHD_Connection *c, bg_regdb *db,
 	rec.digest = (char *)u->digest;
 	rec.body = r->body;
 	rec.body_len = r->len;
-	rc = bg_regdb_cert_put(db, &rec, &outcome, &err);
+	rc = regd_committer_put(&d->commit, &rec, &outcome, &err);
 	if (rc)
 		return send_error(c, 503, "storage", err.msg, 1);
 	if (outcome == BG_REGDB_CONFLICT)
@@ -262,7 +263,7 @@ static enum MHD_Result post_body(struct registryd *d,
 		ret = send_error(c, u.malformed ? 400 : 422, u.malformed ?
 				 "malformed" : "invalid", err.msg, 0);
 	else
-		ret = store(c, db, r, &u);
+		ret = store(d, c, db, r, &u);
 	regd_pool_put(&d->pool, db);
 	free(keys);
 	return ret;

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +93,8 @@ static const char style[] =
 	".grade{font-size:5em;font-weight:bold;border:4px solid #111;"
 	"padding:0 .3em;line-height:1.1}"
 	".ok{color:#0a5d00}.bad{color:#a00000}"
-	"table{border-collapse:collapse;width:100%;margin:.3em 0 1em}"
+	"table{border-collapse:collapse;width:100%;margin:.3em 0 1em;"
+	"table-layout:fixed}td{overflow-wrap:anywhere}"
 	"td,th{border-bottom:1px solid #ccc;text-align:left;padding:.15em .4em;"
 	"font-size:.9em;vertical-align:top}"
 	"th{width:40%;font-weight:normal;color:#444}"
@@ -296,72 +298,140 @@ static void soh_bar(struct buf *b, const cJSON *body)
 	     100 * v->valuedouble);
 }
 
-/* Extent of the [x, y] pairs of a points array; 0 when fewer than 2. */
-static int extent(const cJSON *pts, double r[4])
+static double num(const cJSON *v, const char *path)
 {
-	const cJSON *p;
-	int n = 0;
+	const cJSON *x = at(v, path);
 
-	r[0] = r[2] = 1e300;
-	r[1] = r[3] = -1e300;
-	cJSON_ArrayForEach(p, pts) {
-		const cJSON *x = cJSON_GetArrayItem(p, 0);
-		const cJSON *y = cJSON_GetArrayItem(p, 1);
-
-		if (!cJSON_IsNumber(x) || !cJSON_IsNumber(y))
-			return 0;
-		r[0] = x->valuedouble < r[0] ? x->valuedouble : r[0];
-		r[1] = x->valuedouble > r[1] ? x->valuedouble : r[1];
-		r[2] = y->valuedouble < r[2] ? y->valuedouble : r[2];
-		r[3] = y->valuedouble > r[3] ? y->valuedouble : r[3];
-		n++;
-	}
-	return n >= 2 && r[1] > r[0];
+	if (cJSON_IsObject(x))
+		x = cJSON_GetObjectItemCaseSensitive(x, "value");
+	return cJSON_IsNumber(x) ? x->valuedouble : NAN;
 }
 
 /*
- * Capacity against cycles from degradationModel.fade.points, as inline
- * SVG (no script, prints as vectors).  The y axis starts at zero, so a
- * small fade is not drawn as a cliff.
+ * The certificate's fitted capacity model, Q(n) = Q0 (1 - a n^z) for
+ * the "power" model (the empirical power law of capacity fade, DOMAIN.md
+ * degradation models), as n_out samples over [0, n_max]; 0 when the
+ * model is another or incomplete.
+ */
+static int model_curve(const cJSON *fade, double *x, double *y, int n_out,
+		       double n_max)
+{
+	const cJSON *m = at(fade, "model");
+	double q0 = num(fade, "params.Q0"), a = num(fade, "params.a");
+	double z = num(fade, "params.z");
+	int i;
+
+	if (!cJSON_IsString(m) || strcmp(m->valuestring, "power") ||
+	    isnan(q0) || isnan(a) || isnan(z) || !(n_max > 0))
+		return 0;
+	for (i = 0; i < n_out; i++) {
+		x[i] = n_max * i / (n_out - 1);
+		y[i] = q0 * (1 - a * pow(x[i], z));
+	}
+	return n_out;
+}
+
+struct plot {
+	double x0, x1, y1;      /* data ranges (y from 0) */
+	double l, t, w, h;      /* frame in pixels */
+};
+
+static double px(const struct plot *p, double x)
+{
+	return p->l + p->w * (x - p->x0) / (p->x1 - p->x0);
+}
+
+static double py(const struct plot *p, double y)
+{
+	return p->t + p->h - p->h * (y < 0 ? 0 : y) / p->y1;
+}
+
+static void plot_frame(struct buf *b, const struct plot *p,
+		       const char *xlabel)
+{
+	putf(b, "<svg width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+	     "aria-label=\"capacity against %s\">", p->l + p->w + 20,
+	     p->t + p->h + 35, xlabel);
+	putf(b, "<path d=\"M%.0f %.0fV%.0fH%.0f\" stroke=\"#111\" "
+	     "fill=\"none\"/>", p->l, p->t, p->t + p->h, p->l + p->w);
+	putf(b, "<text x=\"2\" y=\"%.0f\" font-size=\"11\">%.3g Ah</text>"
+	     "<text x=\"2\" y=\"%.0f\" font-size=\"11\">0 Ah</text>",
+	     p->t + 4, p->y1, p->t + p->h);
+	putf(b, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">0</text>"
+	     "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" "
+	     "text-anchor=\"end\">%.0f %s</text>", p->l, p->t + p->h + 15,
+	     p->l + p->w, p->t + p->h + 15, p->x1, xlabel);
+}
+
+static void polyline(struct buf *b, const struct plot *p, const double *x,
+		     const double *y, int n)
+{
+	int i;
+
+	puts_raw(b, "<polyline fill=\"none\" stroke=\"#333\" "
+		 "stroke-width=\"2\" points=\"");
+	for (i = 0; i < n; i++)
+		putf(b, "%s%.1f,%.1f", i ? " " : "", px(p, x[i]), py(p, y[i]));
+	puts_raw(b, "\"/>");
+}
+
+/* Dashed end-of-life line and the P10-P90 band of the EOL cycle. */
+static void eol_marks(struct buf *b, const struct plot *p,
+		      const cJSON *fade)
+{
+	double eol = num(fade, "eol_threshold_Ah");
+	double p10 = num(fade, "eol_cycle_p10"), p90 = num(fade,
+							    "eol_cycle_p90");
+	double now = num(fade, "last_cycle"), q = num(fade,
+						     "capacity_now_Ah");
+
+	if (!isnan(p10) && !isnan(p90) && p90 > p10 && p90 <= p->x1)
+		putf(b, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" "
+		     "height=\"%.0f\" fill=\"#ddd\"/>", px(p, p10), p->t,
+		     px(p, p90) - px(p, p10), p->h);
+	if (!isnan(eol))
+		putf(b, "<path d=\"M%.0f %.1fH%.0f\" stroke=\"#a00\" "
+		     "stroke-dasharray=\"6 4\"/><text x=\"%.0f\" y=\"%.1f\" "
+		     "font-size=\"11\" fill=\"#a00\">end of life %.3g Ah"
+		     "</text>", p->l, py(p, eol), p->l + p->w, p->l + 6,
+		     py(p, eol) - 4, eol);
+	if (!isnan(now) && !isnan(q) && now <= p->x1)
+		putf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>"
+		     "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">now</text>",
+		     px(p, now), py(p, q), px(p, now) + 6, py(p, q) - 6);
+}
+
+/*
+ * Capacity against cycles: the fitted model to past its end of life,
+ * the P10-P90 band of the end-of-life cycle, the end-of-life capacity
+ * and the module's present state.  Inline SVG: no script, prints as
+ * vectors; the y axis starts at zero so a small fade is not drawn as a
+ * cliff.
  */
 static void fade_plot(struct buf *b, const cJSON *body)
 {
-	const cJSON *pts = at(body, "degradationModel.fade.points"), *p;
-	const double w = 480, h = 200, l = 50, bt = 30;
-	double r[4], ymax;
-	int first = 1;
+	const cJSON *fade = at(body, "degradationModel.fade");
+	const cJSON *ax = at(fade, "axis");
+	double x[61], y[61], nmax = num(fade, "eol_cycle_p90");
+	struct plot p = { 0, 0, 0, 55, 10, 480, 200 };
+	int n, i;
 
-	if (!extent(pts, r))
+	if (isnan(nmax) || nmax < num(fade, "last_cycle"))
+		nmax = num(fade, "last_cycle") * 2;
+	nmax *= 1.1;
+	if (!(n = model_curve(fade, x, y, 61, nmax)))
 		return;
-	ymax = r[3] * 1.1;
+	p.x1 = nmax;
+	for (i = 0; i < n; i++)
+		p.y1 = y[i] > p.y1 ? y[i] : p.y1;
+	p.y1 *= 1.1;
 	puts_raw(b, "<h2>capacity fade</h2>");
-	putf(b, "<svg width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f "
-	     "%.0f\" role=\"img\" aria-label=\"capacity against cycles\">",
-	     w + l + 10, h + bt + 10, w + l + 10, h + bt + 10);
-	putf(b, "<path d=\"M%.0f 5V%.0fH%.0f\" stroke=\"#111\" "
-	     "fill=\"none\"/>", l, h + 5, l + w);
-	putf(b, "<text x=\"5\" y=\"15\" font-size=\"11\">%.3g Ah</text>"
-	     "<text x=\"5\" y=\"%.0f\" font-size=\"11\">0</text>", ymax,
-	     h + 5);
-	putf(b, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">cycle "
-	     "%.0f</text>", l + w - 60, h + 25, r[1]);
-	puts_raw(b, "<polyline fill=\"none\" stroke=\"#333\" "
-		 "stroke-width=\"2\" points=\"");
-	cJSON_ArrayForEach(p, pts) {
-		putf(b, "%s%.1f,%.1f", first ? "" : " ",
-		     l + w * (cJSON_GetArrayItem(p, 0)->valuedouble - r[0]) /
-		     (r[1] - r[0]), 5 + h - h *
-		     cJSON_GetArrayItem(p, 1)->valuedouble / ymax);
-		first = 0;
-	}
-	puts_raw(b, "\"/>");
-	cJSON_ArrayForEach(p, pts)
-		putf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>",
-		     l + w * (cJSON_GetArrayItem(p, 0)->valuedouble - r[0]) /
-		     (r[1] - r[0]), 5 + h - h *
-		     cJSON_GetArrayItem(p, 1)->valuedouble / ymax);
-	putf(b, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\">cycle "
-	     "%.0f</text></svg>", l, h + 25, r[0]);
+	plot_frame(b, &p, cJSON_IsString(ax) ? ax->valuestring : "cycles");
+	eol_marks(b, &p, fade);
+	polyline(b, &p, x, y, n);
+	puts_raw(b, "</svg><p class=\"id\">Fitted model Q(n) = Q0 (1 - a "
+		 "n<sup>z</sup>) from the certificate; grey: P10 to P90 of "
+		 "the end-of-life cycle.</p>");
 }
 
 char *regd_page(const bg_regdb_cert *c, const char *status, int verified,

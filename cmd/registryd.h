@@ -36,8 +36,29 @@ bg_regdb *regd_pool_get(struct regd_pool *p, double timeout_s);
 void regd_pool_put(struct regd_pool *p, bg_regdb *db);
 void regd_pool_close(struct regd_pool *p);
 
+/* The single writer that commits queued uploads together. */
+struct regd_job;
+struct regd_committer {
+	pthread_mutex_t lock;
+	pthread_cond_t work, done;
+	struct regd_job *head, *tail;
+	bg_regdb *db;
+	pthread_t tid;
+	int running, stopping;
+};
+
+int regd_committer_start(struct regd_committer *q, const char *path,
+			 bg_error *err);
+/* Store c, sharing a transaction with whatever else is queued; returns
+ * once it is committed (or failed), with BG_REGDB_* in *outcome. */
+int regd_committer_put(struct regd_committer *q, const bg_regdb_cert *c,
+		       int *outcome, bg_error *err);
+/* Commit what is queued, stop the thread, close its connection. */
+void regd_committer_stop(struct regd_committer *q);
+
 struct registryd {
 	struct regd_pool pool;
+	struct regd_committer commit;
 	bg_ratelimit *rate;
 	size_t max_body;        /* bytes */
 	double fault_rate;      /* 0..1 */

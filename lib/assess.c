@@ -652,17 +652,41 @@ static cJSON *apps_json(const bg_policy *p, const bg_grade_result *g,
 	return arr;
 }
 
+/* The measured history as [[x, capacity_ah], ...], x the cycle count
+ * (or days when the file has no cycle counts): the points a
+ * certificate or a registry page plots under the fit. */
+static void add_points(cJSON *o, const bg_capacity_series *s)
+{
+	cJSON *pts = cJSON_AddArrayToObject(o, "points"), *pt;
+	size_t i;
+	int days = s->n && !isfinite(s->pts[0].cycle_count);
+
+	for (i = 0; pts && i < s->n; i++) {
+		double x = days ? s->pts[i].days : s->pts[i].cycle_count;
+
+		if (!isfinite(x) || !isfinite(s->pts[i].capacity_ah))
+			continue;
+		pt = cJSON_CreateArray();
+		cJSON_AddItemToArray(pt, cJSON_CreateNumber(x));
+		cJSON_AddItemToArray(pt, cJSON_CreateNumber(
+						 s->pts[i].capacity_ah));
+		cJSON_AddItemToArray(pts, pt);
+	}
+	cJSON_AddStringToObject(o, "points_axis", days ? "days" : "cycles");
+}
+
 static cJSON *fade_json(const struct module_state *ms)
 {
 	cJSON *o = NULL;
 
-	if (ms->have_fade && bg_fade_result_to_json(&ms->fade, &o) == 0)
-		return o;
 	if (!ms->cap)
 		return cJSON_CreateNull();
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "status", "error");
-	cJSON_AddStringToObject(o, "error", ms->fade_error);
+	if (!ms->have_fade || bg_fade_result_to_json(&ms->fade, &o)) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "status", "error");
+		cJSON_AddStringToObject(o, "error", ms->fade_error);
+	}
+	add_points(o, ms->cap);
 	return o;
 }
 

@@ -526,21 +526,6 @@ int bg_cert_verify(const char *json, size_t len, const bg_jwk_set *keys,
 
 /* ---- sign and write ---- */
 
-static int canon_of(char **out, size_t *len, const cJSON *v, bg_json **tree,
-		    bg_error *err)
-{
-	int rc = bg_jcs_from_cjson(out, len, v, err);
-
-	if (rc == 0 && tree) {
-		rc = bg_json_parse(tree, *out, *len, NULL, err);
-		if (rc < 0) {
-			free(*out);
-			*out = NULL;
-		}
-	}
-	return rc;
-}
-
 static int envelope_text(char **out, size_t *outlen, const char *canon,
 			 size_t clen, const char *jws)
 {
@@ -563,34 +548,61 @@ static int envelope_text(char **out, size_t *outlen, const char *canon,
 	return 0;
 }
 
+/* The id of a canonical body without "id": "bgc-" + 32 hex of SHA-256. */
+static void id_of(char id[BG_CERT_ID_MAX], const char *canon, size_t len)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, (const unsigned char *)canon, len);
+	memcpy(id, "bgc-", 4);
+	sodium_bin2hex(id + 4, BG_CERT_ID_MAX - 4, h, 16);
+}
+
+/*
+ * The canonical body with its id: the id member put in front of the
+ * canonical body without it, then canonicalised again (cheap: every
+ * number is already in its shortest form).  *tree keeps the parse for
+ * the schema check.
+ */
+static int with_id(char **out, size_t *outlen, bg_json **tree,
+		   const char *canon, size_t clen, const char *id,
+		   bg_error *err)
+{
+	size_t n = clen + BG_CERT_ID_MAX + 16;
+	char *text = malloc(n);
+	int rc, len;
+
+	if (!text)
+		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
+				    _("out of memory"));
+	len = snprintf(text, n, "{\"id\":\"%s\"%s%s", id,
+		       clen > 2 ? "," : "", canon + 1);
+	rc = bg_json_parse(tree, text, (size_t)len, NULL, err);
+	if (rc == 0)
+		rc = bg_jcs_write(out, outlen, *tree, err);
+	free(text);
+	return rc;
+}
+
 int bg_cert_sign(char **out, size_t *outlen, char id[BG_CERT_ID_MAX],
 		 cJSON *body, const bg_signing_key *key, bg_error *err)
 {
-	char *canon = NULL, *jws = NULL;
+	char *bare = NULL, *canon = NULL, *jws = NULL;
 	bg_json *tree = NULL;
-	size_t clen;
+	size_t blen, clen;
 	int rc;
 
 	*out = NULL;
 	cJSON_DeleteItemFromObjectCaseSensitive(body, "id");
-	rc = canon_of(&canon, &clen, body, NULL, err);
+	rc = bg_jcs_from_cjson(&bare, &blen, body, err);
 	if (rc == 0) {
-		crypto_hash_sha256_state st;
-		unsigned char h[crypto_hash_sha256_BYTES];
-
-		crypto_hash_sha256_init(&st);
-		crypto_hash_sha256_update(&st, (unsigned char *)canon, clen);
-		crypto_hash_sha256_final(&st, h);
-		memcpy(id, "bgc-", 4);
-		sodium_bin2hex(id + 4, BG_CERT_ID_MAX - 4, h, 16);
-		free(canon);
-		canon = NULL;
+		id_of(id, bare, blen);
 		if (!cJSON_AddStringToObject(body, "id", id))
 			rc = bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 					  _("out of memory"));
 	}
 	if (rc == 0)
-		rc = canon_of(&canon, &clen, body, &tree, err);
+		rc = with_id(&canon, &clen, &tree, bare, blen, id, err);
 	if (rc == 0 && check_schema(tree, err) < 0) {
 		rc = BG_EINVAL;
 		set_code(err, rc);
@@ -602,6 +614,7 @@ int bg_cert_sign(char **out, size_t *outlen, char id[BG_CERT_ID_MAX],
 		rc = bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 				  _("out of memory"));
 	bg_json_free(tree);
+	free(bare);
 	free(canon);
 	free(jws);
 	return rc;

@@ -24,6 +24,7 @@
 #include "battgrade/certpdf.h"
 #include "battgrade/circuit.h"
 #include "battgrade/fade.h"
+#include "battgrade/models.h"
 #include "battgrade/plot.h"
 #include "i18n.h"
 
@@ -495,10 +496,38 @@ static double fade_xmax(const cJSON *f, double last)
 	return xm < last * 10 ? xm : last * 10;
 }
 
-static void fade_data(bg_plot *pl, const bg_fade_result *r, const cJSON *f)
+/*
+ * Can the curve be redrawn from the certificate?  Only when the model
+ * depends on the axis value alone (its catalogue entry lists "inputs":
+ * ["x"]): calendar days and temperatures of the fitted points are not
+ * in the certificate.
+ */
+static int axis_only_model(const char *model)
+{
+	char path[4096], name[64], *text;
+	const cJSON *in;
+	cJSON *m;
+	size_t len;
+	int ok;
+
+	snprintf(name, sizeof(name), "%.40s.json", model);
+	if (strchr(model, '/') ||
+	    bg_models_path(path, sizeof(path), "degradation", name, NULL) < 0 ||
+	    bg_read_file(&text, &len, path, 1 << 16, NULL) < 0)
+		return 0;
+	m = cJSON_ParseWithLength(text, len);
+	free(text);
+	in = cJSON_GetObjectItemCaseSensitive(m, "inputs");
+	ok = cJSON_GetArraySize(in) == 1 &&
+	     cJSON_IsString(cJSON_GetArrayItem(in, 0)) &&
+	     !strcmp(cJSON_GetArrayItem(in, 0)->valuestring, "x");
+	cJSON_Delete(m);
+	return ok;
+}
+
+static void fade_curve(bg_plot *pl, const bg_fade_result *r, double xm)
 {
 	double x[NCURVE], y[NCURVE], lo[NCURVE], hi[NCURVE];
-	double xm = fade_xmax(f, r->last_cycle), px, py;
 	size_t i;
 
 	for (i = 0; i < NCURVE; i++) {
@@ -508,6 +537,24 @@ static void fade_data(bg_plot *pl, const bg_fade_result *r, const cJSON *f)
 	}
 	bg_plot_add_band(pl, _("80 % band"), x, lo, hi, NCURVE);
 	bg_plot_add_series(pl, r->model, x, y, NCURVE, BG_PLOT_LINES);
+}
+
+static void fade_data(bg_plot *pl, const bg_fade_result *r, const cJSON *f)
+{
+	double xm = fade_xmax(f, r->last_cycle), px, py, top, eol;
+
+	if (axis_only_model(r->model)) {
+		fade_curve(pl, r, xm);
+	} else {
+		/* say why there is no curve, and keep the axes sensible */
+		top = num(f, "rated_capacity_Ah");
+		eol = num(f, "eol_threshold_Ah");
+		bg_plot_set_xrange(pl, 0, xm);
+		if (isfinite(top) && isfinite(eol))
+			bg_plot_set_yrange(pl, eol * 0.95, top * 1.02);
+		bg_plot_add_series(pl, _("curve needs calendar data"), &px, &py,
+				   0, BG_PLOT_LINES);
+	}
 	px = r->last_cycle;
 	py = num(f, "capacity_now_Ah");
 	if (isfinite(py)) {

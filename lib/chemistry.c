@@ -80,6 +80,10 @@ static int check(const bg_chem_limits *l, const char *file, bg_error *err)
 	      l->min_cell_voltage_volt < l->max_cell_voltage_volt))
 		return bad(err, file, _("need 0 < min_cell_voltage_volt < "
 					"max_cell_voltage_volt"));
+	if (!(l->overvoltage_tolerance_volt >= 0 &&
+	      l->overvoltage_tolerance_volt < 0.5))
+		return bad(err, file, _("overvoltage_tolerance_volt must be "
+					"in [0, 0.5)"));
 	if (!(l->max_charge_c_rate > 0 && l->max_discharge_c_rate > 0))
 		return bad(err, file, _("C-rate limits must be positive"));
 	if (!(l->high_soc_percent > 0 && l->high_soc_percent <= 100))
@@ -99,6 +103,8 @@ int bg_chem_limits_apply(bg_chem_limits *l, const cJSON *o,
 		      file, err)) < 0 ||
 	    (rc = num(o, "min_cell_voltage_volt", &l->min_cell_voltage_volt,
 		      file, err)) < 0 ||
+	    (rc = num(o, "overvoltage_tolerance_volt",
+		      &l->overvoltage_tolerance_volt, file, err)) < 0 ||
 	    (rc = range(o, "charge_temperature_celsius", &l->charge_temp_min_c,
 			&l->charge_temp_max_c, file, err)) < 0 ||
 	    (rc = range(o, "discharge_temperature_celsius",
@@ -116,7 +122,7 @@ int bg_chem_limits_apply(bg_chem_limits *l, const cJSON *o,
 
 static const char *const required[] = {
 	"max_cell_voltage_volt", "min_cell_voltage_volt",
-	"charge_temperature_celsius", "discharge_temperature_celsius",
+	"overvoltage_tolerance_volt", "charge_temperature_celsius", "discharge_temperature_celsius",
 	"max_charge_c_rate", "max_discharge_c_rate", "high_soc_percent", NULL
 };
 

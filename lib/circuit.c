@@ -203,10 +203,12 @@ static int parse_term(struct parser *p, int in_branch)
 	size_t q;
 
 	skip_space(p);
+	if (p->s[p->pos] != 'p')
+		return parse_element(p, in_branch);
 	q = p->pos + 1;
 	while (p->s[q] == ' ' || p->s[q] == '\t')
 		q++;
-	if (p->s[p->pos] == 'p' && p->s[q] == '(') {
+	if (p->s[q] == '(') {
 		p->pos = q - 1;
 		return parse_parallel(p);
 	}

@@ -125,8 +125,9 @@ int bg_colmap_init(bg_colmap *m, const bg_csv *r, bg_error *err)
 			continue;
 		if (owner[e] >= 0) {
 			int rc = bg_error_set(err, BG_EDATA, bg_csv_name(r),
-				bg_csv_line(r), bg_csv_column(r, i), _("columns '%s' and '%s' are the same "
-				     "quantity"),
+				bg_csv_line(r), bg_csv_column(r, i),
+				_("columns '%s' and '%s' are the same "
+				  "quantity"),
 				bg_csv_colname(r, (size_t)owner[e]),
 				bg_csv_colname(r, i));
 

@@ -26,6 +26,7 @@
 #include <cjson/cJSON.h>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -580,6 +581,31 @@ static void order_arcs(const bg_circuit *c, double *u)
 
 /* ---- results ------------------------------------------------------- */
 
+/*
+ * (J'J)^-1 into f->covar: J'J formed over the contiguous rows of J and
+ * inverted by Cholesky (a 9 x 9 matrix here), which costs a fraction of
+ * the pivoted QR of the 2n x p Jacobian that gsl_multifit_nlinear_covar
+ * does; that one stays the fallback for a rank-deficient J.
+ */
+static int covariance(bg_eis_fitter *f, const gsl_matrix *J)
+{
+	gsl_matrix *c = f->covar;
+	size_t i, a, b, p = f->p;
+
+	gsl_matrix_set_zero(c);
+	for (i = 0; i < J->size1; i++) {
+		const double *r = J->data + i * J->tda;
+
+		for (a = 0; a < p; a++)
+			for (b = 0; b <= a; b++)
+				c->data[a * c->tda + b] += r[a] * r[b];
+	}
+	if (gsl_linalg_cholesky_decomp1(c) == 0 &&
+	    gsl_linalg_cholesky_invert(c) == 0)
+		return 0;
+	return gsl_multifit_nlinear_covar(J, 1e-12, c);
+}
+
 static void fill_result(bg_eis_fitter *f, const double *u, double chi2,
 			bg_eis_result *out)
 {
@@ -594,13 +620,15 @@ static void fill_result(bg_eis_fitter *f, const double *u, double chi2,
 	out->chi2_dof = s2;
 	/* J at the solution for the covariance: GSL's own when u is its
 	 * current point, else evaluated again. */
-	{
+	if (!memcmp(u, f->ws->x->data, f->p * sizeof *u)) {
+		rc = covariance(f, f->ws->J);
+	} else {
 		gsl_matrix_view J = gsl_matrix_view_array(f->jac, 2 * f->n,
 							  f->p);
+
 		rc = eval_all(f, u, f->scratch);
 		if (rc == 0)
-			rc = gsl_multifit_nlinear_covar(&J.matrix, 0.0,
-							f->covar);
+			rc = covariance(f, &J.matrix);
 	}
 	for (k = 0; k < f->p; k++) {
 		double th = to_theta(c->pkind[k], u[k]);

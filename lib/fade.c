@@ -95,6 +95,9 @@ int bg_fader_new(bg_fader **out, bg_error *err)
 	if (!f)
 		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 				    _("out of memory"));
+	/* A singular J'J is an outcome here, never an abort (bg_init()
+	 * does the same; a caller may have skipped it). */
+	gsl_set_error_handler_off();
 	if ((rc = bg_fade_catalogue_load(&f->models, &f->nmodels, err)) < 0) {
 		free(f);
 		return rc;

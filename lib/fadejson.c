@@ -60,6 +60,39 @@ static int figures(cJSON *o, const bg_fade_result *r)
 	       num(o, "n_points", (double)r->npoints);
 }
 
+/* The fitted curve sampled at CURVE_POINTS points from the first check
+ * to the P50 end of life (or the last check, whichever is later), as
+ * [x, y] pairs: enough for a certificate or web page to draw it. */
+#define CURVE_POINTS 25
+
+static int curve(cJSON *o, const bg_fade_result *r)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, "points");
+	double b = r->last_cycle, x, y, lo, hi;
+	int i;
+
+	if (!a)
+		return -1;
+	if (isfinite(r->eol_cycle_p50) && r->eol_cycle_p50 > b)
+		b = r->eol_cycle_p50;
+	for (i = 0; i < CURVE_POINTS; i++) {
+		double xy[2];
+		cJSON *p;
+
+		x = r->first_cycle + (b - r->first_cycle) * i /
+				     (CURVE_POINTS - 1);
+		if (bg_fade_predict(r, x, 0.8, &y, &lo, &hi) < 0 ||
+		    !isfinite(y))
+			continue;
+		xy[0] = x;
+		xy[1] = y;
+		if (!(p = cJSON_CreateDoubleArray(xy, 2)) ||
+		    !cJSON_AddItemToArray(a, p))
+			return -1;
+	}
+	return 0;
+}
+
 int bg_fade_result_to_json(const bg_fade_result *r, cJSON **out)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -76,7 +109,7 @@ int bg_fade_result_to_json(const bg_fade_result *r, cJSON **out)
 	if (r->status == BG_FADE_OK) {
 		if (!cJSON_AddStringToObject(o, "model", r->model) ||
 		    !cJSON_AddStringToObject(o, "equation", r->equation) ||
-		    params(o, r) < 0)
+		    params(o, r) < 0 || curve(o, r) < 0)
 			rc = -1;
 	} else if (!cJSON_AddNullToObject(o, "model"))
 		rc = -1;

@@ -606,6 +606,24 @@ static void add_totals(cJSON *o, const bg_history *h, const struct view *v,
 	cJSON_AddItemToObject(o, "coverage", num_or_null(s->coverage));
 }
 
+/* The thresholds the events were judged against (logged units). */
+static void add_limits(cJSON *o, const bg_history *h,
+		       const struct hist_track *t)
+{
+	cJSON *l = cJSON_AddObjectToObject(o, "limits");
+
+	if (!l)
+		return;
+	cJSON_AddNumberToObject(l, "overvoltage_volt", t->vmax);
+	cJSON_AddNumberToObject(l, "undervoltage_volt", t->vmin);
+	cJSON_AddNumberToObject(l, "max_charge_current_ampere", t->imax_chg);
+	cJSON_AddNumberToObject(l, "max_discharge_current_ampere",
+				t->imax_dis);
+	cJSON_AddNumberToObject(l, "cells_series", t->series);
+	cJSON_AddNumberToObject(l, "high_soc_percent",
+				h->lim.high_soc_percent);
+}
+
 static void add_ages(cJSON *o, const bg_history *h)
 {
 	cJSON_AddItemToObject(o, "calendar_age_days", num_or_null(
@@ -653,6 +671,8 @@ int bg_history_to_json(const bg_history *h, const char *module_id,
 	cJSON_AddNumberToObject(o, "nominal_capacity_ah", module_id
 				? v.t[0]->cap_ah : h->cap_ah);
 	add_totals(o, h, &v, &s);
+	if (v.n)
+		add_limits(o, h, v.t[0]);
 	add_ages(o, h);
 	cJSON_AddStringToObject(o, "soc_source", h->any_soc_column
 				? "soc_percent" : "coulomb_counting");

@@ -42,7 +42,8 @@ static double dmax(double a, double b)
 
 static void track_limits(const bg_history *h, struct hist_track *t)
 {
-	t->vmax = h->lim.max_cell_voltage_volt * t->series;
+	t->vmax = (h->lim.max_cell_voltage_volt +
+		   h->lim.overvoltage_tolerance_volt) * t->series;
 	t->vmin = h->lim.min_cell_voltage_volt * t->series;
 	t->imax_chg = h->lim.max_charge_c_rate * t->cap_ah;
 	t->imax_dis = h->lim.max_discharge_c_rate * t->cap_ah;

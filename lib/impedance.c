@@ -94,7 +94,8 @@ static int find_spectrum(struct loader *l, const char *id, const char *at,
 		size_t k = (l->last + i) % s->nspectra;
 
 		sp = &s->spectra[k];
-		if (!strcmp(sp->module_id, id) && !strcmp(sp->measured_at, at)) {
+		if (!strcmp(sp->module_id, id) &&
+		    !strcmp(sp->measured_at, at)) {
 			l->last = k;
 			*out = sp;
 			return 0;

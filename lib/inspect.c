@@ -185,6 +185,48 @@ static int number(const struct hist *h, enum bg_col q, int required,
 	return bg_csv_double_opt(h->r, (size_t)c, v, &present, err);
 }
 
+/*
+ * 1 when the n bytes at s are a plain decimal, [+-]digits[.digits]
+ * with outer blanks: always a finite number, so a column whose value
+ * inspect does not need is validated without converting it.  Any other
+ * text (exponents, hexadecimal, junk) goes through number().
+ */
+static int plain_decimal(const char *s, size_t n)
+{
+	const char *e = s + n;
+	int digits = 0, dot = 0;
+
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (s < e && (*s == '-' || *s == '+'))
+		s++;
+	for (; s < e; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (*s == '.' && !dot)
+			dot = 1;
+		else
+			return 0;
+	}
+	return digits > 0;
+}
+
+/* Check quantity q of the current row is a number (or empty when not
+ * required) without keeping its value. */
+static int check_number(const struct hist *h, enum bg_col q, int required,
+			bg_error *err)
+{
+	int c = h->m->idx[q];
+	double v;
+
+	if (c < 0 || plain_decimal(bg_csv_field(h->r, (size_t)c),
+				   bg_csv_field_len(h->r, (size_t)c)))
+		return 0;
+	return number(h, q, required, &v, err);
+}
+
 static int row_time(const struct hist *h, double *t, bg_error *err)
 {
 	int c = h->m->idx[h->tq];
@@ -246,9 +288,9 @@ static int hist_row(struct hist *h, bg_error *err)
 	int rc;
 
 	if ((rc = row_time(h, &t, err)) < 0 ||
-	    (rc = number(h, BG_COL_CURRENT, 1, &v, err)) < 0 ||
-	    (rc = number(h, BG_COL_VOLTAGE, 1, &v, err)) < 0 ||
-	    (rc = number(h, BG_COL_TEMPERATURE, 0, &v, err)) < 0 ||
+	    (rc = check_number(h, BG_COL_CURRENT, 1, err)) < 0 ||
+	    (rc = check_number(h, BG_COL_VOLTAGE, 1, err)) < 0 ||
+	    (rc = check_number(h, BG_COL_TEMPERATURE, 0, err)) < 0 ||
 	    (rc = number(h, BG_COL_SOC, 0, &v, err)) < 0 ||
 	    (rc = hist_module(h, err)) < 0)
 		return rc;

@@ -36,6 +36,7 @@ struct bg_json {
 	bg_json_type type;
 	size_t off, len;        /* span in the source */
 	double num;
+	char numtext[32];       /* a number's source text, when short */
 	char *str;              /* NUL-terminated UTF-8 */
 	size_t slen;
 	struct bg_json **items; /* array elements */
@@ -98,24 +99,119 @@ static void buf_addc(struct buf *b, char c)
 
 /* ---- numbers: ECMA-262 Number::toString ---- */
 
-/*
- * Shortest digits that read back to v (v > 0, finite): try 1..17
- * significant digits, as correctly rounded by printf, until strtod
- * returns v.  printf rounds to nearest, which is the digit string
- * ECMA-262 asks for among those of that length.  Returns the number of
- * digits k; *exp10 gets n with v = 0.d1..dk * 10^n.
- */
-static int shortest_digits(double v, char digits[20], int *exp10)
+/* Does v printed with p significant digits read back as v? */
+static int round_trips(char *tmp, size_t n, double v, int p, locale_t c)
 {
-	char tmp[40], *e, *end;
-	locale_t old, c = get_c_locale();
-	int p, k = 0, i;
+	char *end;
 
+	snprintf(tmp, n, "%.*e", p - 1, v);
+	return strtod_l(tmp, &end, c) == v;
+}
+
+/*
+ * Significant digits of a number's text (JSON or printf %e form, sign
+ * ignored), without leading and trailing zeros, and n with value =
+ * 0.d1..dk * 10^n.  Returns k, or 0 for zero, more than 17 digits or
+ * an absurd exponent.
+ */
+static int text_digits(const char *t, char d[20], int *n)
+{
+	int k = 0, intlen = 0, point = 0, lead = 0;
+	long e = 0;
+
+	if (*t == '-')
+		t++;
+	for (; (*t >= '0' && *t <= '9') || *t == '.'; t++) {
+		if (*t == '.') {
+			point = 1;
+			continue;
+		}
+		if (!point)
+			intlen++;
+		if (k == 0 && *t == '0') {
+			lead++;
+			continue;
+		}
+		if (k == 17)
+			return 0;
+		d[k++] = *t;
+	}
+	if (*t == 'e' || *t == 'E')
+		e = strtol(t + 1, NULL, 10);
+	while (k > 0 && d[k - 1] == '0')
+		k--;
+	d[k] = '\0';
+	if (k == 0 || e > 400 || e < -400)
+		return 0;
+	*n = intlen + (int)e - lead;
+	return k;
+}
+
+/*
+ * Shortest digits that read back to v (v > 0, finite), as correctly
+ * rounded by printf, which is the digit string ECMA-262 asks for among
+ * those of that length.  The p-digit rounding is never farther from v
+ * than the (p-1)-digit one, and v's rounding interval is symmetric
+ * unless v is a power of two, so "reads back" is monotonic in p there
+ * and a binary search over 5..17 finds the shortest; short numbers
+ * (1 to 4 digits, most measured values) and powers of two are
+ * searched one length at a time.  Returns the number of digits k;
+ * *exp10 gets n with v = 0.d1..dk * 10^n.
+ */
+/*
+ * When the number came from text with k digits (the hint), that text is
+ * the answer if printf's k-digit rounding of v has the same digits and
+ * k - 1 digits do not read back (monotonic, as above): two conversions
+ * instead of a search, the common case when checking canonical input.
+ */
+static int hinted(double v, const char *hint, char d[20], int *n,
+		  locale_t c)
+{
+	char tmp[40], rd[20];
+	int k, rn;
+
+	k = hint ? text_digits(hint, d, n) : 0;
+	if (k == 0)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%.*e", k - 1, v);
+	if (text_digits(tmp, rd, &rn) == 0 || rn != *n || strcmp(rd, d) != 0)
+		return 0;
+	if (k > 1 && round_trips(tmp, sizeof(tmp), v, k - 1, c))
+		return 0;
+	return k;
+}
+
+static int shortest_digits(double v, const char *hint, char digits[20],
+			   int *exp10)
+{
+	char tmp[40], *e;
+	locale_t old, c = get_c_locale();
+	int p, lo, hi, mid, k = 0, i, pow2;
+	uint64_t bits;
+
+	memcpy(&bits, &v, sizeof(bits));
+	pow2 = (bits & 0xFFFFFFFFFFFFFull) == 0;
 	old = uselocale(c);
-	for (p = 1; p <= 17; p++) {
-		snprintf(tmp, sizeof(tmp), "%.*e", p - 1, v);
-		if (strtod_l(tmp, &end, c) == v)
-			break;
+	if (!pow2 && (k = hinted(v, hint, digits, exp10, c)) > 0) {
+		uselocale(old);
+		return k;
+	}
+	for (p = 1; p <= 4 && !round_trips(tmp, sizeof(tmp), v, p, c); p++)
+		;
+	if (p > 4) {
+		for (lo = 5, hi = 17; lo < hi && !pow2;) {
+			mid = (lo + hi) / 2;
+			if (round_trips(tmp, sizeof(tmp), v, mid, c))
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		/* confirms lo (formatting tmp), or walks up for powers of 2 */
+		for (p = lo; p < 17 && !round_trips(tmp, sizeof(tmp), v, p, c);
+		     p++)
+			;
+		if (p == 17)    /* 17 digits always read back */
+			round_trips(tmp, sizeof(tmp), v, 17, c);
 	}
 	uselocale(old);
 	e = strchr(tmp, 'e');
@@ -129,7 +225,7 @@ static int shortest_digits(double v, char digits[20], int *exp10)
 	return k;
 }
 
-int bg_jcs_number(char *buf, size_t len, double v)
+static int number_text(char *buf, size_t len, double v, const char *hint)
 {
 	char d[20], out[40];
 	int k, n, pos = 0, i;
@@ -153,7 +249,7 @@ int bg_jcs_number(char *buf, size_t len, double v)
 		memcpy(buf, out, (size_t)pos + 1);
 		return pos;
 	}
-	k = shortest_digits(v, d, &n);
+	k = shortest_digits(v, hint, d, &n);
 	if (k <= n && n <= 21) {
 		/* integer: the digits, then n - k zeros */
 		for (i = 0; i < k; i++)
@@ -186,6 +282,11 @@ int bg_jcs_number(char *buf, size_t len, double v)
 	out[pos] = '\0';
 	memcpy(buf, out, (size_t)pos + 1);
 	return pos;
+}
+
+int bg_jcs_number(char *buf, size_t len, double v)
+{
+	return number_text(buf, len, v, NULL);
 }
 
 /* ---- parser ---- */
@@ -406,7 +507,7 @@ static size_t digits(struct parser *p)
 }
 
 /* RFC 8259 section 6 number grammar, then strtod in the C locale. */
-static int parse_number(struct parser *p, double *out)
+static int parse_number(struct parser *p, double *out, char hint[32])
 {
 	size_t start = p->pos;
 	char tmp[512], *end, *heap = NULL, *text = tmp;
@@ -439,6 +540,8 @@ static int parse_number(struct parser *p, double *out)
 	}
 	memcpy(text, p->s + start, p->pos - start);
 	text[p->pos - start] = '\0';
+	if (p->pos - start < 32)
+		memcpy(hint, text, p->pos - start + 1);
 	*out = strtod_l(text, &end, get_c_locale());
 	if (!isfinite(*out))
 		rc = perr(p, start, _("number out of range of a double"));
@@ -625,7 +728,7 @@ static int parse_any(struct parser *p, struct bg_json *v)
 	default:
 		if (c == '-' || (c >= '0' && c <= '9')) {
 			v->type = BG_JSON_NUMBER;
-			return parse_number(p, &v->num);
+			return parse_number(p, &v->num, v->numtext);
 		}
 		return perr(p, p->pos, _("invalid value"));
 	}
@@ -834,7 +937,8 @@ static void write_value(struct buf *b, const struct bg_json *v)
 	case BG_JSON_TRUE: buf_add(b, "true", 4); break;
 	case BG_JSON_FALSE: buf_add(b, "false", 5); break;
 	case BG_JSON_NUMBER:
-		n = bg_jcs_number(num, sizeof(num), v->num);
+		n = number_text(num, sizeof(num), v->num,
+				v->numtext[0] ? v->numtext : NULL);
 		if (n > 0)
 			buf_add(b, num, (size_t)n);
 		break;

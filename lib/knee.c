@@ -215,7 +215,7 @@ static int is_knee(const struct sums *s, size_t k, double rss_knee)
 	if (rss_knee <= 1e-20 * rss_lin)
 		return 1;
 	F = (rss_lin - rss_knee) / (rss_knee / dof);
-	return gsl_cdf_fdist_Q(F, 2, dof) < KNEE_P;
+	return F > 0 && dof >= 1 && gsl_cdf_fdist_Q(F, 2, dof) < KNEE_P;
 }
 
 void bg_knee_find(const double *x, const double *y, size_t n, int dir,

@@ -186,7 +186,8 @@ static int fail_at(const struct ctx *c, const char *at, const char *fmt,
 }
 
 static int fail_path(const struct ctx *c, const struct jpath *jp,
-		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+		     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Error at the member jp (or at the nearest enclosing value found). */
 static int fail_path(const struct ctx *c, const struct jpath *jp,

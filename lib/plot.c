@@ -17,6 +17,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 
 #include "battgrade/plot.h"
 #include "i18n.h"
@@ -684,4 +685,11 @@ int bg_plot_write(const bg_plot *p, const char *path, double width,
 	}
 	free(tmp);
 	return 0;
+}
+
+void bg_plot_release(void)
+{
+	/* cairo's caches hold fontconfig patterns: drop them first */
+	cairo_debug_reset_static_data();
+	FcFini();
 }

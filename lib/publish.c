@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +28,28 @@
 /* How one answer is treated. */
 enum verdict { V_DELIVERED, V_REJECTED, V_TRANSIENT, V_AUTH };
 
+/* What the workers of one run share, under lock. */
 struct run {
+	pthread_mutex_t lock;
 	bg_spool *sp;
-	bg_regclient *c;
 	const bg_publish_opts *o;
 	bg_publish_notify fn;
 	void *ctx;
 	bg_publish_stats *st;
 	double t0;
 	unsigned streak;
+	char **ids;
+	size_t n, next;
+	int stop;
+};
+
+/* One worker: its own connection, its first fatal error. */
+struct worker {
+	struct run *r;
+	bg_regclient *c;
+	pthread_t tid;
+	int rc;
+	bg_error err;
 };
 
 void bg_publish_opts_init(bg_publish_opts *o)
@@ -46,6 +60,7 @@ void bg_publish_opts_init(bg_publish_opts *o)
 	o->max_run_s = 900;
 	o->max_streak = 3;
 	o->max_file = 1u << 20;
+	o->parallel = 8;
 }
 
 static double mono_s(void)
@@ -105,11 +120,28 @@ static void reason(const bg_reg_response *r, char *buf, size_t len)
 	cJSON_Delete(v);
 }
 
+/* Count an outcome and tell the caller, one worker at a time. */
 static void tell(struct run *r, const char *id, int outcome,
 		 const char *detail)
 {
+	size_t *count[] = { &r->st->created, &r->st->identical,
+			    &r->st->rejected, &r->st->deferred, NULL };
+
+	pthread_mutex_lock(&r->lock);
+	if (count[outcome])
+		(*count[outcome])++;
+	if (outcome == BG_PUBLISH_AUTH) {
+		r->st->auth_refused = 1;
+		r->stop = 1;
+	}
+	if (outcome == BG_PUBLISH_DEFERRED &&
+	    ++r->streak >= r->o->max_streak)
+		r->stop = 1;
+	else if (outcome != BG_PUBLISH_DEFERRED)
+		r->streak = 0;
 	if (r->fn)
 		r->fn(r->ctx, id, outcome, detail);
+	pthread_mutex_unlock(&r->lock);
 }
 
 /* Delivered: settle in sent/; the receipt marks created or identical. */
@@ -124,10 +156,6 @@ static int delivered(struct run *r, const char *id, bg_reg_response *resp,
 		return 0; /* moved meanwhile; the registry has it anyway */
 	if (rc)
 		return rc;
-	if (created)
-		r->st->created++;
-	else
-		r->st->identical++;
 	tell(r, id, created ? BG_PUBLISH_CREATED : BG_PUBLISH_IDENTICAL,
 	     created ? "created" : "identical");
 	return 0;
@@ -143,23 +171,25 @@ static int rejected(struct run *r, const char *id, const char *why,
 	rc = bg_spool_mark_rejected(r->sp, id, line, err);
 	if (rc && rc != BG_ENOENT)
 		return rc;
-	r->st->rejected++;
 	tell(r, id, BG_PUBLISH_REJECTED, why);
 	return 0;
 }
 
 /* One POST; *v the verdict, why the reason when not delivered. */
-static int attempt(struct run *r, const char *id, const char *body,
+static int attempt(struct worker *w, const char *id, const char *body,
 		   size_t len, enum verdict *v, double *retry_after,
 		   char *why, size_t whylen, bg_error *err)
 {
+	struct run *r = w->r;
 	bg_reg_response resp;
 	bg_error e;
 	int rc;
 
+	pthread_mutex_lock(&r->lock);
 	r->st->attempts++;
+	pthread_mutex_unlock(&r->lock);
 	*retry_after = -1;
-	rc = bg_regclient_post_certificate(r->c, body, len, &resp, &e);
+	rc = bg_regclient_post_certificate(w->c, body, len, &resp, &e);
 	if (rc == BG_ENET) {
 		*v = V_TRANSIENT;
 		snprintf(why, whylen, "%s", e.msg);
@@ -179,18 +209,19 @@ static int attempt(struct run *r, const char *id, const char *body,
 }
 
 /* Deliver one certificate, retrying transient failures.  Returns 0 or
- * a fatal BG_E*; *stop set when the run must end (auth, give up). */
-static int one(struct run *r, const char *id, const char *body,
-	       size_t len, int *stop, bg_error *err)
+ * a fatal BG_E*. */
+static int one(struct worker *w, const char *id, const char *body,
+	       size_t len, bg_error *err)
 {
 	char why[BG_ERROR_MSG_MAX + 64] = "";
+	struct run *r = w->r;
 	double ra, wait, left;
 	enum verdict v = V_TRANSIENT;
 	unsigned k;
 	int rc;
 
 	for (k = 1; k <= r->o->max_attempts; k++) {
-		if ((rc = attempt(r, id, body, len, &v, &ra, why, sizeof(why),
+		if ((rc = attempt(w, id, body, len, &v, &ra, why, sizeof(why),
 				  err)))
 			return rc;
 		if (v != V_TRANSIENT)
@@ -201,24 +232,18 @@ static int one(struct run *r, const char *id, const char *body,
 			break;
 		sleep_s(wait);
 	}
-	r->streak = v == V_TRANSIENT ? r->streak + 1 : 0;
 	if (v == V_REJECTED)
 		return rejected(r, id, why, err);
-	if (v == V_AUTH) {
-		r->st->auth_refused = 1;
-		*stop = 1;
+	if (v == V_AUTH)
 		tell(r, id, BG_PUBLISH_AUTH, why);
-	} else if (v == V_TRANSIENT) {
-		r->st->deferred++;
-		*stop = r->streak >= r->o->max_streak;
+	else if (v == V_TRANSIENT)
 		tell(r, id, BG_PUBLISH_DEFERRED, why);
-	}
 	return 0;
 }
 
-static int publish_id(struct run *r, const char *id, int *stop,
-		      bg_error *err)
+static int publish_id(struct worker *w, const char *id, bg_error *err)
 {
+	struct run *r = w->r;
 	char *body = NULL;
 	size_t len = 0;
 	bg_error e;
@@ -232,8 +257,69 @@ static int publish_id(struct run *r, const char *id, int *stop,
 		*err = e;
 		return rc;
 	}
-	rc = one(r, id, body, len, stop, err);
+	rc = one(w, id, body, len, err);
 	free(body);
+	return rc;
+}
+
+/* The next id to send, or NULL when done or stopped. */
+static const char *take(struct run *r)
+{
+	const char *id = NULL;
+
+	pthread_mutex_lock(&r->lock);
+	if (!r->stop && r->next < r->n)
+		id = r->ids[r->next++];
+	pthread_mutex_unlock(&r->lock);
+	return id;
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	const char *id;
+
+	while (!w->rc && (id = take(w->r)))
+		w->rc = publish_id(w, id, &w->err);
+	if (w->rc) {
+		pthread_mutex_lock(&w->r->lock);
+		w->r->stop = 1;
+		pthread_mutex_unlock(&w->r->lock);
+	}
+	return NULL;
+}
+
+/* Run the workers: the first uses c, the others a copy of it. */
+static int run_workers(struct run *r, bg_regclient *c, bg_error *err)
+{
+	unsigned n = r->o->parallel ? r->o->parallel : 1, i, started = 0;
+	struct worker *w = calloc(n, sizeof(*w));
+	int rc = 0;
+
+	if (!w)
+		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");
+	for (i = 0; i < n && (size_t)i < r->n; i++) {
+		w[i].r = r;
+		w[i].c = c;
+		if (i && bg_regclient_dup(&w[i].c, c, err))
+			break;
+		if (pthread_create(&w[i].tid, NULL, work, &w[i])) {
+			if (i)
+				bg_regclient_free(w[i].c);
+			break;
+		}
+		started++;
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(w[i].tid, NULL);
+		if (w[i].rc && !rc) {
+			rc = w[i].rc;
+			*err = w[i].err;
+		}
+		if (i)
+			bg_regclient_free(w[i].c);
+	}
+	free(w);
 	return rc;
 }
 
@@ -241,22 +327,22 @@ int bg_publish_run(bg_spool *sp, bg_regclient *c, const bg_publish_opts *o,
 		   bg_publish_notify fn, void *ctx, bg_publish_stats *out,
 		   bg_error *err)
 {
-	struct run r = { sp, c, o, fn, ctx, out, mono_s(), 0 };
-	char **ids = NULL;
-	size_t n = 0, i;
-	int rc, stop = 0;
+	struct run r = { .sp = sp, .o = o, .fn = fn, .ctx = ctx, .st = out,
+			 .t0 = mono_s() };
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = bg_spool_list(sp, &ids, &n, err)))
+	if ((rc = bg_spool_list(sp, &r.ids, &r.n, err)))
 		return rc;
-	for (i = 0; i < n && !rc && !stop; i++)
-		rc = publish_id(&r, ids[i], &stop, err);
-	if (stop && !out->auth_refused)
-		for (; i < n; i++) {
-			out->deferred++;
-			tell(&r, ids[i], BG_PUBLISH_DEFERRED, _("registry "
-			     "unreachable; left for the next run"));
-		}
-	bg_spool_ids_free(ids, n);
+	pthread_mutex_init(&r.lock, NULL);
+	rc = run_workers(&r, c, err);
+	if (!rc && r.stop && !out->auth_refused)
+		for (; r.next < r.n; r.next++)
+			tell(&r, r.ids[r.next], BG_PUBLISH_DEFERRED,
+			     _("registry unreachable; left for the next run"));
+	pthread_mutex_destroy(&r.lock);
+	bg_spool_ids_free(r.ids, r.n);
+	if (!rc)
+		rc = bg_spool_sync(sp, err);
 	return rc;
 }

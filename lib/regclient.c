@@ -160,6 +160,22 @@ int bg_regclient_new(bg_regclient **out, const char *base_url,
 	return 0;
 }
 
+int bg_regclient_dup(bg_regclient **out, const bg_regclient *c,
+		     bg_error *err)
+{
+	int rc = bg_regclient_new(out, c->base, c->ca_file, err);
+
+	if (rc || !c->auth)
+		return rc;
+	if (!((*out)->auth = strdup(c->auth))) {
+		bg_regclient_free(*out);
+		*out = NULL;
+		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");
+	}
+	(*out)->timeout_s = c->timeout_s;
+	return 0;
+}
+
 void bg_regclient_free(bg_regclient *c)
 {
 	if (!c)

@@ -390,21 +390,30 @@ static int put_tx(bg_regdb *db, const bg_regdb_cert *c, int *outcome,
 	return 0;
 }
 
-int bg_regdb_cert_put(bg_regdb *db, const bg_regdb_cert *c, int *outcome,
-		      bg_error *err)
+int bg_regdb_cert_put_many(bg_regdb *db, const bg_regdb_cert *const *c,
+			   int *outcome, size_t n, bg_error *err)
 {
-	int rc;
+	size_t i;
+	int rc = 0;
 
-	*outcome = BG_REGDB_CONFLICT;
+	for (i = 0; i < n; i++)
+		outcome[i] = BG_REGDB_CONFLICT;
 	if (step_done(db, ST_BEGIN))
 		return db_fail(db, err, "begin");
-	rc = put_tx(db, c, outcome, err);
+	for (i = 0; i < n && !rc; i++)
+		rc = put_tx(db, c[i], &outcome[i], err);
 	if (rc == 0 && step_done(db, ST_COMMIT) == 0)
 		return 0;
 	if (rc == 0)
 		rc = db_fail(db, err, "commit");
 	step_done(db, ST_ROLLBACK);
 	return rc;
+}
+
+int bg_regdb_cert_put(bg_regdb *db, const bg_regdb_cert *c, int *outcome,
+		      bg_error *err)
+{
+	return bg_regdb_cert_put_many(db, &c, outcome, 1, err);
 }
 
 static char *col_dup(sqlite3_stmt *s, int i)

@@ -1,14 +1,14 @@
 /*
  * regverify.c - the registry's acceptance checks for an upload.
  *
- * Order matters for the answer the client gets: not JSON at all is 400,
- * anything else wrong (shape, schema, id, signature, key) is 422.
+ * Not JSON at all is 400, anything else wrong (shape, schema, id,
+ * signature, key) is 422.
  * Everything about the certificate itself is decided by bg_cert_verify
  * (cert.h); the registry adds only that the key must be one registered
  * for the issuer whose token came with the upload.  The digest
- * that decides "identical" versus "conflict" is taken over cJSON's
- * unformatted print of the parsed document, so a re-upload that only
- * differs in whitespace still counts as the same certificate.
+ * that decides "identical" versus "conflict" is the SHA-256 of the bytes
+ * as uploaded: the registry serves those very bytes back, so "identical"
+ * means byte for byte (a trailing newline aside).
  */
 #include "config.h"
 
@@ -41,17 +41,16 @@ int bg_regverify_id_ok(const char *id)
 	return 1;
 }
 
-static void digest_of(const cJSON *doc, char hex[65])
+/* SHA-256 of the document as uploaded, trailing white space aside. */
+static void digest_of(const char *json, size_t len, char hex[65])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
-	char *s = cJSON_PrintUnformatted(doc);
 
-	hex[0] = '\0';
-	if (!s)
-		return;
-	crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
+	while (len && (json[len - 1] == '\n' || json[len - 1] == '\r' ||
+		       json[len - 1] == ' ' || json[len - 1] == '\t'))
+		len--;
+	crypto_hash_sha256(h, (const unsigned char *)json, len);
 	sodium_bin2hex(hex, 65, h, sizeof(h));
-	free(s);
 }
 
 static void copy_info(bg_upload_info *out, const bg_cert_info *in)
@@ -99,15 +98,19 @@ int bg_regverify_upload(const char *json, size_t len, const char *keys_json,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	rc = verify_signature(json, len, keys_json, out, err);
+	if (!rc) {
+		digest_of(json, len, out->digest);
+		return 0;
+	}
+	/* Only a refused upload is parsed again, to tell "not JSON at all"
+	 * (400) from "JSON but not a valid certificate" (422). */
 	doc = cJSON_ParseWithLength(json, len);
 	if (!doc) {
 		out->malformed = 1;
-		return bg_error_set(err, BG_EDATA, NULL, 0, 0,
-				    _("body is not valid JSON"));
+		bg_error_set(err, BG_EDATA, NULL, 0, 0,
+			     _("body is not valid JSON"));
 	}
-	rc = verify_signature(json, len, keys_json, out, err);
-	if (!rc)
-		digest_of(doc, out->digest);
 	cJSON_Delete(doc);
 	return rc;
 }

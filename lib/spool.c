@@ -4,9 +4,11 @@
  * Crash safety comes from the order of renames, not from a log: the
  * certificate file itself is the record of its state.  Temporary files
  * start with '.', so listings never mistake them for certificates, and
- * they are swept when the lock is taken.  Each note and each rename is
- * followed by fsync of the file and of its directory, so the state also
- * survives a power cut, not just a killed process.
+ * they are swept when the lock is taken.  No fsync per file: a killed
+ * process cannot undo a rename, and what a power cut may undo (the last
+ * moves to sent/) only makes the next run send those certificates again,
+ * which the registry answers "identical".  bg_spool_sync() flushes the
+ * spool's file system at the end of a run.
  */
 #include "config.h"
 
@@ -291,7 +293,6 @@ static int write_note(int dfd, const char *name, const char *data,
 		bad = w <= 0;
 		done += bad ? 0 : (size_t)w;
 	}
-	bad |= fsync(fd) != 0;
 	bad |= close(fd) != 0;
 	if (bad || renameat(dfd, tmp, dfd, name)) {
 		unlinkat(dfd, tmp, 0);
@@ -309,8 +310,7 @@ static int settle(bg_spool *sp, int which, const char *id,
 
 	snprintf(name, sizeof(name), "%s.json", id);
 	snprintf(nname, sizeof(nname), "%s%s", id, suffix);
-	if (write_note(sp->dir_fd[which], nname, note, len) ||
-	    fsync(sp->dir_fd[which]))
+	if (write_note(sp->dir_fd[which], nname, note, len))
 		return bg_error_set(err, BG_EIO, nname, 0, 0, _("cannot "
 				    "write in %s: %s"), dir_name[which],
 				    strerror(errno));
@@ -318,8 +318,14 @@ static int settle(bg_spool *sp, int which, const char *id,
 		return bg_error_set(err, errno == ENOENT ? BG_ENOENT : BG_EIO,
 				    name, 0, 0, _("cannot move to %s: %s"),
 				    dir_name[which], strerror(errno));
-	fsync(sp->dir_fd[which]);
-	fsync(sp->dir_fd[OUTBOX]);
+	return 0;
+}
+
+int bg_spool_sync(bg_spool *sp, bg_error *err)
+{
+	if (syncfs(sp->dir_fd[OUTBOX]))
+		return bg_error_set(err, BG_EIO, sp->root, 0, 0, _("cannot "
+				    "flush the spool: %s"), strerror(errno));
 	return 0;
 }
 

@@ -25,6 +25,21 @@
 
 #define NGRADES 4
 
+/* LeakSanitizer hooks (used only in sanitizer builds): fontconfig keeps
+ * its caches for the life of the process once cairo has drawn text. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_options(void);
+
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
+
 static cJSON *grades[NGRADES];
 static bg_signing_key key, other;
 static bg_jwk_set trusted;

@@ -27,6 +27,8 @@ START_TEST(test_chemistry_loads_all)
 		ck_assert(l.charge_temp_min_c < l.charge_temp_max_c);
 		ck_assert(l.discharge_temp_min_c < l.discharge_temp_max_c);
 		ck_assert_int_eq(l.cells_series, 1);
+		ck_assert(l.overvoltage_tolerance_volt > 0 &&
+			  l.overvoltage_tolerance_volt <= 0.1);
 	}
 	/* Chemistry-specific windows really differ. */
 	ck_assert_int_eq(bg_chem_limits_load(&l, "lfp", &err), 0);
@@ -73,6 +75,11 @@ START_TEST(test_chemistry_override)
 	ck_assert_int_eq(bg_chem_limits_apply(&l, o, "pack.json", &err),
 			 BG_ECONFIG);
 	ck_assert(strstr(err.msg, "max_charge_c_rate") != NULL);
+	cJSON_Delete(o);
+	o = cJSON_Parse("{\"overvoltage_tolerance_volt\": -0.1}");
+	ck_assert_int_eq(bg_chem_limits_apply(&l, o, "pack.json", &err),
+			 BG_ECONFIG);
+	ck_assert(strstr(err.msg, "overvoltage_tolerance_volt") != NULL);
 	cJSON_Delete(o);
 	o = cJSON_Parse("{\"min_cell_voltage_volt\": 5}");
 	ck_assert_int_eq(bg_chem_limits_apply(&l, o, "pack.json", &err),

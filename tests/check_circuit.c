@@ -33,7 +33,8 @@ START_TEST(test_circuit_round_trip)
 		ck_assert_int_eq(bg_circuit_to_string(c2, buf2, sizeof buf2,
 						      &err), 0);
 		ck_assert_str_eq(buf, buf2);
-		ck_assert_uint_eq(bg_circuit_nparams(c), bg_circuit_nparams(c2));
+		ck_assert_uint_eq(bg_circuit_nparams(c),
+				  bg_circuit_nparams(c2));
 		bg_circuit_free(c);
 		bg_circuit_free(c2);
 	}

@@ -4,10 +4,14 @@
  * seeded noisy trials, the delta method against Monte Carlo, knees,
  * remaining life and the refusals (too little history, bad models).
  */
+#include "config.h"
+
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <gsl/gsl_cdf.h>
@@ -481,8 +485,103 @@ START_TEST(test_fade_json_keys)
 	ck_assert_double_eq_tol(cJSON_GetObjectItem(p, "value")->valuedouble,
 				0.71, 1e-6);
 	ck_assert(cJSON_HasObjectItem(p, "std_error"));
+	/* the fitted curve for pictures: 25 [x, y] from the first check */
+	p = cJSON_GetObjectItem(j, "points");
+	ck_assert_int_eq(cJSON_GetArraySize(p), 25);
+	ck_assert_double_eq_tol(cJSON_GetArrayItem(cJSON_GetArrayItem(p, 0),
+						   1)->valuedouble, 2.0, 1e-6);
 	cJSON_Delete(j);
 	fd_free(&s);
+}
+END_TEST
+
+/* A catalogue of one model file with the given text, in a fresh
+ * directory that BATTGRADE_MODELS points to; returns the fader code. */
+static int catalogue_of(const char *text, char *dir, bg_fader **f,
+			bg_error *err)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(dir, 64, "/tmp/bgfadeXXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/degradation", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/degradation/m.json", dir);
+	ck_assert_ptr_nonnull(fp = fopen(path, "w"));
+	fputs(text, fp);
+	fclose(fp);
+	setenv("BATTGRADE_MODELS", dir, 1);
+	return bg_fader_new(f, err);
+}
+
+static void remove_catalogue(const char *dir, const char *old)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/degradation/m.json", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/degradation", dir);
+	rmdir(path);
+	rmdir(dir);
+	setenv("BATTGRADE_MODELS", old, 1);
+}
+
+/* A model whose every start is non-finite cannot be fitted: that is a
+ * reported status, not a crash nor an invented number. */
+START_TEST(test_fade_no_convergence_reported)
+{
+	const char *model = "{\"name\": \"lin\", \"equation\": \"linear\", "
+		"\"kind\": \"capacity\", \"inputs\": [\"x\"], "
+		"\"parameters\": ["
+		"{\"name\": \"Q0\", \"unit\": \"Ah\", \"bounds\": [null, null],"
+		" \"start\": {\"value\": 1e308}},"
+		"{\"name\": \"a\", \"unit\": \"1\", \"bounds\": [null, null],"
+		" \"start\": {\"value\": -1e308}}]}";
+	const double th[] = { 2.0, 2.0e-4 };
+	char dir[64], *old = strdup(getenv("BATTGRADE_MODELS"));
+	bg_capacity_series s;
+	bg_fade_result r;
+	bg_fade_opts o;
+	bg_fader *f;
+	bg_error err;
+	cJSON *j;
+
+	ck_assert_int_eq(catalogue_of(model, dir, &f, &err), 0);
+	synth(&s, "linear", th, 50, 1000, 0, 0, 0, 0, NULL);
+	bg_fade_opts_init(&o);
+	ck_assert_int_eq(bg_fade_capacity(f, &s, &o, &r, &err), 0);
+	ck_assert_int_eq(r.status, BG_FADE_NOCONV);
+	ck_assert(isnan(r.eol_cycle_p50) && isnan(r.param[0]));
+	ck_assert_int_eq(bg_fade_result_to_json(&r, &j), 0);
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "status")->valuestring,
+			 "no_convergence");
+	cJSON_Delete(j);
+	bg_fader_free(f);
+	fd_free(&s);
+	remove_catalogue(dir, old);
+	free(old);
+}
+END_TEST
+
+/* Malformed catalogue files are configuration errors naming the file. */
+START_TEST(test_fade_bad_catalogue)
+{
+	static const char *const bad[] = {
+		"{\"name\": \"x\", \"equation\": \"nonesuch\"}",
+		"{\"name\": \"x\",",
+		"{\"name\": \"x\", \"equation\": \"linear\", \"kind\": "
+		"\"capacity\", \"inputs\": [\"x\"], \"parameters\": []}",
+	};
+	char dir[64], *old = strdup(getenv("BATTGRADE_MODELS"));
+	bg_fader *f = NULL;
+	bg_error err;
+
+	ck_assert_int_eq(catalogue_of(bad[_i], dir, &f, &err), BG_ECONFIG);
+	ck_assert_ptr_null(f);
+	ck_assert(strstr(err.file, "m.json") != NULL);
+	remove_catalogue(dir, old);
+	free(old);
 }
 END_TEST
 
@@ -508,6 +607,8 @@ static Suite *fade_suite(void)
 	tcase_add_test(rul, test_fade_insufficient_history);
 	tcase_add_test(api, test_fade_bad_requests);
 	tcase_add_test(api, test_fade_json_keys);
+	tcase_add_test(api, test_fade_no_convergence_reported);
+	tcase_add_loop_test(api, test_fade_bad_catalogue, 0, 3);
 	tcase_add_test(knee, test_fade_knee_found);
 	tcase_add_test(knee, test_fade_knee_none_on_power_law);
 	suite_add_tcase(s, api);

@@ -76,6 +76,24 @@ START_TEST(test_inspect_detects_schema)
 }
 END_TEST
 
+/* Values outside the plain-decimal fast check are still accepted. */
+START_TEST(test_inspect_history_number_forms)
+{
+	static const char in[] =
+		"unix_time_second,current_ampere,voltage_volt,"
+		"temperature_celsius,soc_percent\n"
+		"1.7e9,1e1, 0x10 ,+2.5E1,5e1\n1700000001,-.5,16.,\t25\t,\n";
+	bg_file_summary s;
+	bg_error err;
+
+	ck_assert_int_eq(inspect(&s, in, NULL, BG_SCHEMA_UNKNOWN, &err), 0);
+	ck_assert_uint_eq(s.rows, 2);
+	ck_assert_double_eq(s.time_first_s, 1.7e9);
+	ck_assert_double_eq(s.time_last_s, 1700000001);
+	bg_file_summary_release(&s);
+}
+END_TEST
+
 #define H "timestamp,current_ampere,voltage_volt,temperature_celsius\n"
 
 static const struct csv_case bad[] = {
@@ -91,6 +109,14 @@ static const struct csv_case bad[] = {
 	  "1,2,3,4\n", 0, 1, 0, "not a capacity, impedance, pulse or "
 	  "history file" },
 	{ H "2024-01-01T00:00:00Z,1,2,-inf\n", 0, 2, 26, "not a finite" },
+	{ H "2024-01-01T00:00:00Z,1.2.3,2,3\n", 0, 2, 22,
+	  "'1.2.3' is not a number (column 'current_ampere')" },
+	{ H "2024-01-01T00:00:00Z,1,-,3\n", 0, 2, 24,
+	  "'-' is not a number (column 'voltage_volt')" },
+	{ H "2024-01-01T00:00:00Z,1,1e999,3\n", 0, 2, 24,
+	  "'1e999' is not a finite number" },
+	{ H "2024-01-01T00:00:00Z,1,2, \n2024-01-01T00:00:01Z,,2,3\n", 0,
+	  3, 22, "empty value in column 'current_ampere'" },
 	{ "unix_time_second,current_ampere,voltage_volt,temperature_celsius,"
 	  "soc_percent\n1,1,2,3,101\n", 0, 2, 9,
 	  "soc_percent must be within 0..100" },
@@ -123,6 +149,7 @@ static Suite *inspect_suite(void)
 
 	tcase_add_test(tc, test_inspect_history_jumps);
 	tcase_add_test(tc, test_inspect_detects_schema);
+	tcase_add_test(tc, test_inspect_history_number_forms);
 	tcase_add_loop_test(tc, test_inspect_rejects, 0,
 			    sizeof(bad) / sizeof(bad[0]));
 	suite_add_tcase(s, tc);

@@ -75,6 +75,23 @@ static double from_hex(const char *h)
 	return d;
 }
 
+/* The double d written with fmt must canonicalise to want. */
+static void check_respelled(const char *fmt, double d, const char *want)
+{
+	char json[80], *canon;
+	size_t clen;
+	bg_error err;
+
+	snprintf(json, sizeof(json), fmt, d);
+	if (strtod(json + 1, NULL) != d)
+		return;         /* that spelling does not read back: skip */
+	ck_assert_int_eq(bg_jcs_canonicalize(&canon, &clen, json, strlen(json),
+					     NULL, &err), 0);
+	ck_assert_msg(strcmp(canon, want) == 0, "%s: got %s, want %s", json,
+		      canon, want);
+	free(canon);
+}
+
 START_TEST(test_jcs_numbers_csv)
 {
 	char *text, *line, *next, buf[32], json[64], *canon;
@@ -106,6 +123,11 @@ START_TEST(test_jcs_numbers_csv)
 						     strlen(json), NULL, &err), 0);
 		ck_assert_str_eq(canon, json);
 		free(canon);
+		/* other spellings of the same double: 17 and 16 digits, a
+		 * trailing zero, an upper-case exponent */
+		check_respelled("[%.16e]", d, json);
+		check_respelled("[%.15e]", d, json);
+		check_respelled("[%.17E]", d, json);
 		n++;
 	}
 	ck_assert_uint_ge(n, 25000);

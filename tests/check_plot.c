@@ -41,6 +41,7 @@ static void teardown(void)
 	if (d)
 		closedir(d);
 	rmdir(dir);
+	bg_plot_release();
 }
 
 /* A fade-style figure: points, a fitted line, a band, two references. */

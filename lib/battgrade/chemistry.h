@@ -17,8 +17,11 @@ struct cJSON;
 
 typedef struct bg_chem_limits {
 	char chemistry[8];              /* NMC, NCA, LFP, LMO or LTO */
-	double max_cell_voltage_volt;
-	double min_cell_voltage_volt;
+	double max_cell_voltage_volt;   /* charge (CV) voltage */
+	double min_cell_voltage_volt;   /* discharge cut-off */
+	double overvoltage_tolerance_volt; /* per cell: an over-voltage
+					   event needs max + tolerance, since
+					   a charger regulates at max */
 	double charge_temp_min_c, charge_temp_max_c;
 	double discharge_temp_min_c, discharge_temp_max_c;
 	double max_charge_c_rate;       /* per hour, of nominal capacity */

@@ -76,4 +76,12 @@ void bg_plot_draw(const bg_plot *p, cairo_t *cr, double x, double y,
 int bg_plot_write(const bg_plot *p, const char *path, double width,
 		  double height, bg_error *err);
 
+/*
+ * Release cairo's static caches and fontconfig's (font faces and
+ * patterns), so that leak checkers see a clean exit.  Call
+ * once when a program has finished drawing, while no other thread
+ * draws; drawing later is still possible (the caches refill).
+ */
+void bg_plot_release(void);
+
 #endif

@@ -29,6 +29,7 @@ typedef struct bg_publish_opts {
 	unsigned max_streak;     /* certificates deferred in a row before the
 				    run gives up on the registry (3) */
 	size_t max_file;         /* largest certificate file sent (1 MiB) */
+	unsigned parallel;       /* uploads in flight at once (8) */
 } bg_publish_opts;
 
 /* Fill o with the defaults above. */
@@ -54,7 +55,9 @@ typedef void (*bg_publish_notify)(void *ctx, const char *id, int outcome,
 				  const char *detail);
 
 /*
- * Publish everything in sp's outbox (the caller holds the spool lock).
+ * Publish everything in sp's outbox (the caller holds the spool lock),
+ * o->parallel certificates at a time, each over its own connection (c
+ * and copies of it); fn is called from those threads, one at a time.
  * Returns 0 when the run completed (see *out for what happened to each
  * certificate) or a negative BG_E* when it could not go on (TLS
  * verification failed, spool unwritable); certificates not reached stay

@@ -35,6 +35,11 @@ int bg_regclient_new(bg_regclient **out, const char *base_url,
 		     const char *ca_file, bg_error *err);
 void bg_regclient_free(bg_regclient *c);
 
+/* A second client with the same registry, CA file and token, for
+ * another thread (a client is used by one thread at a time). */
+int bg_regclient_dup(bg_regclient **out, const bg_regclient *c,
+		     bg_error *err);
+
 /* Send "Authorization: Bearer token" from now on (copied, wiped later). */
 int bg_regclient_set_token(bg_regclient *c, const char *token,
 			   bg_error *err);

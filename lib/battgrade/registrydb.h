@@ -86,6 +86,15 @@ int bg_regdb_cert_put(bg_regdb *db, const bg_regdb_cert *c, int *outcome,
 		      bg_error *err);
 
 /*
+ * Store n certificates in one transaction, so one disk flush commits
+ * them all (group commit); outcome[i] tells each one's fate.  Later
+ * entries see earlier ones: the same id twice is created, then
+ * identical or conflict.  On error nothing is stored.
+ */
+int bg_regdb_cert_put_many(bg_regdb *db, const bg_regdb_cert *const *c,
+			   int *outcome, size_t n, bg_error *err);
+
+/*
  * Load certificate id into *out (release with bg_regdb_cert_release).
  * BG_ENOENT when absent.
  */

@@ -64,6 +64,10 @@ int bg_spool_mark_sent(bg_spool *sp, const char *id, const char *receipt,
 int bg_spool_mark_rejected(bg_spool *sp, const char *id, const char *reason,
 			   bg_error *err);
 
+/* Flush the spool's file system to disk (syncfs), so that the moves
+ * made so far survive a power cut; BG_EIO when it fails. */
+int bg_spool_sync(bg_spool *sp, bg_error *err);
+
 /* Counts of certificates in outbox/, sent/ and rejected/. */
 int bg_spool_count(bg_spool *sp, size_t *outbox, size_t *sent,
 		   size_t *rejected, bg_error *err);

@@ -10,7 +10,8 @@ RPID=""
 export XDG_CONFIG_HOME="$TMP/config" XDG_STATE_HOME="$TMP/state"
 unset BATTGRADE_REGISTRY BATTGRADE_TOKEN_FILE BATTGRADE_SPOOL \
 	BATTGRADE_CONFIG
-trap 'stop_server; rm -rf "$TMP"' EXIT
+trap 'rc=$?; stop_server; rm -rf "$TMP"; [ "$failures" -eq 0 ] || rc=1; exit $rc' EXIT
+trap 'exit 1' INT TERM
 command -v curl >/dev/null || { echo "SKIP: curl(1) is needed"; exit 77; }
 
 # start_server [OPTIONS...]: serve $TMP/r.db on 127.0.0.1:0; sets URL.
@@ -39,6 +40,11 @@ stop_server() {
 	kill -KILL "$RPID" 2>/dev/null
 	wait "$RPID" 2>/dev/null
 	RPID=""
+	# A sanitizer build reports server errors only in its log.
+	if grep -q "Sanitizer\|runtime error" "$TMP/regd.err" 2>/dev/null; then
+		grep -m 5 "Sanitizer\|runtime error" "$TMP/regd.err" >&2
+		failures=$((failures + 1))
+	fi
 }
 
 # add_issuer NAME KEYDIR: register KEYDIR's public key; token into

@@ -20,6 +20,25 @@ expect_out '"frequency_max_hertz":	1000'
 expect_out '"time_last_second":	1700000300'
 expect_out '"status":	"ok"'
 
+# The manifest as operand stands for its pack.
+run "$BATTGRADE" inspect "$GOOD/pack.json"
+expect_status 0 "pack.json operand"
+expect_out "FIX-NMC-001  NMC, 3 modules"
+
+# The same pack saved with a byte-order mark and CRLF line ends (as
+# spreadsheet programs write it) reads the same.
+mkdir "$TMP/crlf"
+for f in "$GOOD"/*; do
+	{ printf '\357\273\277'; sed 's/$/\r/' "$f"; } >"$TMP/crlf/${f##*/}"
+done
+run "$BATTGRADE" inspect "$GOOD"
+sed 1d "$TMP/out" >"$TMP/lf.txt"
+run "$BATTGRADE" inspect "$TMP/crlf"
+expect_status 0 "BOM and CRLF"
+sed 1d "$TMP/out" >"$TMP/crlf.txt"
+checks=$((checks + 1))
+cmp -s "$TMP/lf.txt" "$TMP/crlf.txt" || fail "CRLF pack summarised differently"
+
 # A pack with only a manifest and capacity checks: missing parts named.
 mkdir "$TMP/part"
 cp "$GOOD/pack.json" "$GOOD/capacity.csv" "$TMP/part/"

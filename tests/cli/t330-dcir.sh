@@ -44,4 +44,10 @@ run "$BATTGRADE" dcir --json "$SRC/tests/fixtures/packs/good"
 expect_status 0 "pack dcir"
 expect_out '"module_id":"M03"'
 expect_out '"r_ohmic_ohm":0\.002[0-9]'
+# V_min from the pack: 4 NMC cells in series, and P = Vmin (OCV - Vmin)/R
+expect_out '"v_min_v":10,'
+expect_out '"power_method":"hppc_discharge_at_v_min"'
+run "$BATTGRADE" dcir --json --v-min 12 --module M01 "$SRC/tests/fixtures/packs/good"
+expect_status 0 "pack dcir with --v-min"
+expect_out '"v_min_v":12,'
 finish

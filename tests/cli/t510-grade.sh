@@ -57,6 +57,27 @@ cmp -s "$TMP/j1" "$TMP/out" || fail "-j 1 and -j 4 differ"
 checks=$((checks + 1))
 [ "$(wc -l <"$TMP/out")" -eq 108 ] || fail "18 packs x 6 modules on average"
 
+# Memory does not grow with the number of packs: peak RSS for 100
+# packs is within 4 MiB of that for 10 (GNU time, when installed).
+if [ -x /usr/bin/time ]; then
+	rss() {
+		: >"$TMP/many"
+		i=0
+		while [ $i -lt "$1" ]; do
+			echo "$P2" >>"$TMP/many"
+			i=$((i + 1))
+		done
+		/usr/bin/time -f %M -o "$TMP/rss" "$BATTGRADE" grade --json -j 2 \
+			--from "$TMP/many" >/dev/null 2>&1
+		tail -1 "$TMP/rss"
+	}
+	small=$(rss 10)
+	big=$(rss 100)
+	checks=$((checks + 1))
+	[ $((big - small)) -lt 4096 ] ||
+		fail "peak RSS grew from $small KiB (10 packs) to $big KiB (100)"
+fi
+
 # --from - reads standard input; blank lines and comments are skipped.
 printf '# packs\n\n%s\n' "$P2" | "$BATTGRADE" grade --json --from - \
 	>"$TMP/stdin" 2>"$TMP/err"
@@ -119,6 +140,16 @@ checks=$((checks + 1))
 [ "$(cat "$TMP/o/lfp-bus-4.jsonl")" = "user data" ] || fail "user data kept"
 checks=$((checks + 1))
 [ "$(ls -A "$TMP/o" | wc -l)" -eq 1 ] || fail "no temporary file left"
+
+# A pack_id that is not a plain file name never escapes --out.
+cp -r "$P2" "$TMP/evil"
+sed 's/"pack_id": "lfp-bus-4"/"pack_id": "..\/escape"/' "$P2/pack.json" \
+	>"$TMP/evil/pack.json"
+run "$BATTGRADE" grade --out "$TMP/o" "$TMP/evil"
+expect_status 65 "unsafe pack_id"
+expect_err "pack_id '../escape' is not a safe file name"
+checks=$((checks + 1))
+[ ! -e "$TMP/escape.jsonl" ] || fail "wrote outside --out"
 
 # --policy FILE: the user's thresholds decide, and its hash is reported.
 sed 's/"op": ">=", "threshold": 0.80/"op": ">=", "threshold": 0.95/' \

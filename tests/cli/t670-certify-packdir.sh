@@ -3,6 +3,9 @@
 # library) and gives the very certificates that "battgrade grade --json
 # PACKDIR | battgrade certify -" gives.  Skipped in a build without it.
 . "$BG_TOP_SRCDIR/tests/cli/lib.sh"
+# fontconfig's process-long caches are no leak of ours (sanitizer builds)
+LSAN_OPTIONS="suppressions=$SRC/tests/fixtures/lsan-fontconfig.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 
 P="$SRC/data/packs/nmc-leaf-8"
 [ -d "$P" ] || { echo "no sample pack $P"; exit 77; }

@@ -26,7 +26,7 @@ static void ignore_bin(void *ctx, double depth, double mean, double count,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static bg_chem_limits lim = {
-		"NMC", 4.2, 2.5, 0, 45, -20, 60, 2, 4, 90, 1
+		"NMC", 4.2, 2.5, 0.05, 0, 45, -20, 60, 2, 4, 90, 1
 	};
 	bg_history_summary s;
 	bg_history *h;
