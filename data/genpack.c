@@ -837,6 +837,10 @@ struct hist {
 	char line[256];
 	long rows, max_rows;
 	int per_module;
+	struct sim prev;        /* the minute before, for state edges */
+	double prev_t;
+	long prev_day;
+	int prev_mod, prev_emitted, have_prev;
 };
 
 static void module_row(struct hist *h, struct pack *pk, struct sim *s,
@@ -893,6 +897,32 @@ static int emit_now(const struct pack *pk, const struct sim *s, long day,
 	}
 }
 
+/* Write the rows of one simulated minute (all modules, or the pack). */
+static void emit_minute(struct hist *h, struct pack *pk, struct sim *s,
+			double t, long day, int mod)
+{
+	double vsum = 0, tsum = 0;
+
+	for (int j = 0; j < pk->nmod; j++)
+		module_row(h, pk, s, j, t, day, mod, 1, &vsum, &tsum);
+	if (h->per_module)
+		return;
+	char *p = h->line;
+	p = put_fixed(p, t, 0); *p++ = ',';
+	p = put_fixed(p, s->cur, 2); *p++ = ',';
+	p = put_fixed(p, vsum, 2); *p++ = ',';
+	p = put_fixed(p, tsum / pk->nmod, 1); *p++ = ',';
+	p = put_fixed(p, 100 * s->soc, 1); *p++ = '\n';
+	fwrite(h->line, 1, (size_t)(p - h->line), h->f);
+	h->rows++;
+}
+
+/*
+ * One minute of the duty.  Like a change-driven logger, the log also
+ * gets the last minute of a state and the first of the next (driving,
+ * charging, parked), so integrating current between rows, as a step or
+ * a trapezoid, misses no charge at the edges of the strides.
+ */
 static void sim_minute(struct hist *h, struct pack *pk, struct sim *s,
 		       double t0, long day, int mod, long abs_day)
 {
@@ -910,27 +940,31 @@ static void sim_minute(struct hist *h, struct pack *pk, struct sim *s,
 		double eq = amb + 0.5 * (j % 3) + 40 * (s->cur / c) * (s->cur / c);
 		s->temp[j] += (eq - s->temp[j]) * (1 - exp(-1 / 90.0));
 	}
-	int emit = emit_now(pk, s, day, mod);
-	double vsum = 0, tsum = 0;
-	for (int j = 0; j < pk->nmod; j++)
-		module_row(h, pk, s, j, t, day, mod, emit, &vsum, &tsum);
-	if (!emit || h->per_module)
+	if (pk->hist_rows > 0) {        /* every minute: no edges to add */
+		emit_minute(h, pk, s, t, day, mod);
 		return;
-	char *p = h->line;
-	p = put_fixed(p, t, 0); *p++ = ',';
-	p = put_fixed(p, s->cur, 2); *p++ = ',';
-	p = put_fixed(p, vsum, 2); *p++ = ',';
-	p = put_fixed(p, tsum / pk->nmod, 1); *p++ = ',';
-	p = put_fixed(p, 100 * s->soc, 1); *p++ = '\n';
-	fwrite(h->line, 1, (size_t)(p - h->line), h->f);
-	h->rows++;
+	}
+	int change = h->have_prev && s->state != h->prev.state;
+	if (change && !h->prev_emitted)
+		emit_minute(h, pk, &h->prev, h->prev_t, h->prev_day,
+			    h->prev_mod);
+	int emit = change || emit_now(pk, s, day, mod);
+	if (emit)
+		emit_minute(h, pk, s, t, day, mod);
+	h->prev = *s;
+	h->prev_t = t;
+	h->prev_day = day;
+	h->prev_mod = mod;
+	h->prev_emitted = emit;
+	h->have_prev = 1;
 }
 
 static void write_history(struct pack *pk, const char *dir)
 {
 	struct out o;
-	struct hist h = { out_open(&o, dir, "history.csv"), "", 0,
-			  pk->hist_rows, pk->kind == KIND_ABUSE };
+	struct hist h = { .f = out_open(&o, dir, "history.csv"),
+			  .max_rows = pk->hist_rows,
+			  .per_module = pk->kind == KIND_ABUSE };
 	struct sim s = { 0.7, 0, 0, { 0 }, 0, 0 };
 	long days = pk->hist_days;
 
@@ -1145,7 +1179,7 @@ static struct pack *new_pack(enum kind kind, const char *kind_name,
 	pk->seed = seed;
 	pk->ncheck = kind == KIND_LFP ? 16 : 14;
 	pk->nfreq = 61;
-	pk->hist_days = 14;
+	pk->hist_days = kind == KIND_ABUSE ? 10 : 14;
 	pk->with_pulse = 1;
 	/* logging strides in minutes, chosen to keep the three samples
 	   under 300 KiB together */
