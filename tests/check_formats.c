@@ -471,6 +471,28 @@ START_TEST(test_formats_bdf_reads_labels_and_units)
 }
 END_TEST
 
+START_TEST(test_formats_bdf_reads_memory)
+{
+	static const char s[] = "Test Time / s,Voltage / V,Current / A\n"
+				"0,3.7,0.1\n1,3.6,0.1\n";
+	bg_bdf_row row;
+	bg_bdf *b;
+	bg_error err;
+
+	ck_assert_int_eq(bg_bdf_open_mem(&b, "m.csv", s, sizeof s - 1, NULL,
+					 &err), 0);
+	ck_assert_int_eq(bg_bdf_next(b, &row, &err), 1);
+	ck_assert_int_eq(bg_bdf_next(b, &row, &err), 1);
+	ck_close(row.voltage_v, 3.6);
+	ck_assert_str_eq(row.time_text, "1");
+	ck_assert_int_eq(bg_bdf_next(b, &row, &err), 0);
+	bg_bdf_close(b);
+	ck_assert_int_eq(bg_bdf_open_mem(&b, "e.csv", NULL, 0, NULL, &err),
+			 BG_EDATA);
+	ck_assert_ptr_nonnull(strstr(err.msg, "empty"));
+}
+END_TEST
+
 START_TEST(test_formats_bdf_time_backwards)
 {
 	bg_bdf_row row;
@@ -613,6 +635,7 @@ static Suite *formats_suite(void)
 	tc = tcase_create("bdf");
 	tcase_add_test(tc, test_formats_bdf_reads_labels_and_units);
 	tcase_add_test(tc, test_formats_bdf_time_backwards);
+	tcase_add_test(tc, test_formats_bdf_reads_memory);
 	tcase_add_test(tc, test_formats_bdf_rejects_incomplete);
 	tcase_add_test(tc, test_formats_arbin_reads_real_and_mits_names);
 	suite_add_tcase(s, tc);

@@ -129,6 +129,11 @@ typedef struct bg_bdf_row {
 int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
 		bg_error *err);
 
+/* The same over len bytes at buf (not copied; must outlive the reader);
+ * name is used in messages. */
+int bg_bdf_open_mem(bg_bdf **out, const char *name, const void *buf,
+		    size_t len, bg_formats_notes *notes, bg_error *err);
+
 /* 1 when the time column is unix_time_second, 0 for test time. */
 int bg_bdf_unix_time(const bg_bdf *r);
 /* BDF machine name of the temperature column used
