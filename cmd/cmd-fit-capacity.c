@@ -253,7 +253,7 @@ static const char *fmt(char *buf, size_t len, const char *f, double v)
 
 static int add_row(struct bg_table *t, const char *id, const bg_fade_result *r)
 {
-	char b[8][32];
+	char b[9][32];
 	const char *cells[12];
 	int ok = r->status == BG_FADE_OK;
 

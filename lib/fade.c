@@ -33,7 +33,7 @@
 #define MIN_FADE 0.03
 #define MIN_TEMP_SPREAD_K 5.0
 #define MAX_ITER 200
-#define PRE_ITER 15
+#define PRE_ITER 10
 #define PRUNE_AICC 2.0
 #define MAX_RHO 0.9       /* variance inflation at most 19 */
 #define XTOL 1e-6

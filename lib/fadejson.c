@@ -67,7 +67,7 @@ static int figures(cJSON *o, const bg_fade_result *r)
 
 static int curve(cJSON *o, const bg_fade_result *r)
 {
-	cJSON *a = cJSON_AddArrayToObject(o, "points");
+	cJSON *a = cJSON_AddArrayToObject(o, "curve");
 	double b = r->last_cycle, x, y, lo, hi;
 	int i;
 

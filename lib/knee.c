@@ -14,9 +14,11 @@
  * the onset is the earlier break of the double model.
  *
  * A knee is reported only when the fade accelerates at the break (the
- * slope after it at least twice the slope before), the broken line
- * beats a straight line with F-test p < 0.001, and at least
- * max(3, n/20) points lie on each side; otherwise "none" (NAN).
+ * slope after it at least twice the slope before, and 1.5 times the
+ * mean fade rate of the whole history, so that a flat start followed
+ * by steady fade is not a knee), the broken line beats a straight line
+ * with F-test p < 0.001, and at least max(3, n/20) points lie on each
+ * side; otherwise "none" (NAN).
  */
 #include "config.h"
 
@@ -29,6 +31,7 @@
 #include "fade-int.h"
 
 #define KNEE_P 1e-3
+#define KNEE_MEAN 1.5   /* fade after the knee vs the mean fade rate */
 
 /* Suffix sums over points k..n-1 of the normalised data. */
 struct sums {
@@ -206,11 +209,13 @@ static int make_sums(struct sums *s, const double *x, const double *y,
 /* Does the break at ks[0] make a significant, accelerating knee? */
 static int is_knee(const struct sums *s, size_t k, double rss_knee)
 {
-	double beta[4], rss_lin, F, dof = (double)s->n - 4;
+	double beta[4], rss_lin, F, dof = (double)s->n - 4, mean_slope;
 
 	rss_lin = broken_rss(s, &k, 0, beta);
+	mean_slope = beta[1];
 	broken_rss(s, &k, 1, beta);
-	if (!(beta[2] > 0) || !(beta[1] + beta[2] > 2 * fmax(beta[1], 0)))
+	if (!(beta[2] > 0) || !(beta[1] + beta[2] > 2 * fmax(beta[1], 0)) ||
+	    !(mean_slope > 0) || !(beta[1] + beta[2] > KNEE_MEAN * mean_slope))
 		return 0;
 	if (rss_knee <= 1e-20 * rss_lin)
 		return 1;

@@ -21,6 +21,7 @@
 
 #include "battgrade.h"
 #include "battgrade/fade.h"
+#include "battgrade/plot.h"
 #include "fade-int.h"
 #include "fadedata.h"
 
@@ -460,6 +461,32 @@ START_TEST(test_fade_knee_none_on_power_law)
 }
 END_TEST
 
+/* A flat start followed by steady fade is not a knee: the fade after
+ * the break is no faster than the history's mean rate. */
+START_TEST(test_fade_knee_none_after_flat_start)
+{
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	bg_capacity_series s;
+	bg_fade_result r;
+	size_t i;
+
+	gsl_rng_set(rng, 2718);
+	ck_assert_int_eq(fd_alloc(&s, 200), 0);
+	for (i = 0; i < s.n; i++) {
+		double x = 5.0 * (double)i;
+
+		s.pts[i].cycle_count = x;
+		s.pts[i].capacity_ah = 2.0 - (x > 100 ? 1e-3 * (x - 100) : 0) +
+				       gsl_ran_gaussian(rng, 0.003);
+	}
+	fit(&s, "auto", 0, &r);
+	ck_assert_int_eq(r.status, BG_FADE_OK);
+	ck_assert_msg(isnan(r.knee_cycle), "knee %g", r.knee_cycle);
+	fd_free(&s);
+	gsl_rng_free(rng);
+}
+END_TEST
+
 START_TEST(test_fade_json_keys)
 {
 	const double th[] = { 2.0, 3.1e-3, 0.71 };
@@ -486,7 +513,7 @@ START_TEST(test_fade_json_keys)
 				0.71, 1e-6);
 	ck_assert(cJSON_HasObjectItem(p, "std_error"));
 	/* the fitted curve for pictures: 25 [x, y] from the first check */
-	p = cJSON_GetObjectItem(j, "points");
+	p = cJSON_GetObjectItem(j, "curve");
 	ck_assert_int_eq(cJSON_GetArraySize(p), 25);
 	ck_assert_double_eq_tol(cJSON_GetArrayItem(cJSON_GetArrayItem(p, 0),
 						   1)->valuedouble, 2.0, 1e-6);
@@ -585,6 +612,45 @@ START_TEST(test_fade_bad_catalogue)
 }
 END_TEST
 
+/* The picture of a fit, and of a history too short to fit. */
+START_TEST(test_fade_plot_of_fit)
+{
+	const double th[] = { 2.0, 3.1e-3, 0.71 };
+	char dir[64], path[128];
+	bg_capacity_series s;
+	bg_fade_result r;
+	struct stat st;
+	bg_plot *p;
+	bg_error err;
+	bg_fade_opts o;
+
+	snprintf(dir, sizeof(dir), "/tmp/bgfadeplotXXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fit.svg", dir);
+	synth(&s, "power", th, 100, 1000, 0, 0, 0, 0, NULL);
+	bg_fade_opts_init(&o);
+	o.train_fraction = 0.7;
+	ck_assert_int_eq(bg_fade_capacity(fader, &s, &o, &r, &err), 0);
+	ck_assert_int_eq(bg_fade_plot(&p, &s, &r, &err), 0);
+	ck_assert_int_eq(bg_plot_write(p, path, 600, 400, &err), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_gt(st.st_size, 2000);
+	bg_plot_free(p);
+	unlink(path);
+	s.n = 3;
+	fit(&s, "auto", 0, &r);
+	ck_assert_int_eq(r.status, BG_FADE_INSUFFICIENT);
+	ck_assert_int_eq(bg_fade_plot(&p, &s, &r, &err), 0);
+	ck_assert_int_eq(bg_plot_write(p, path, 600, 400, &err), 0);
+	bg_plot_free(p);
+	unlink(path);
+	rmdir(dir);
+	s.n = 100;
+	fd_free(&s);
+	bg_plot_release();
+}
+END_TEST
+
 static Suite *fade_suite(void)
 {
 	Suite *s = suite_create("fade");
@@ -608,9 +674,11 @@ static Suite *fade_suite(void)
 	tcase_add_test(api, test_fade_bad_requests);
 	tcase_add_test(api, test_fade_json_keys);
 	tcase_add_test(api, test_fade_no_convergence_reported);
+	tcase_add_test(api, test_fade_plot_of_fit);
 	tcase_add_loop_test(api, test_fade_bad_catalogue, 0, 3);
 	tcase_add_test(knee, test_fade_knee_found);
 	tcase_add_test(knee, test_fade_knee_none_on_power_law);
+	tcase_add_test(knee, test_fade_knee_none_after_flat_start);
 	suite_add_tcase(s, api);
 	suite_add_tcase(s, fit);
 	suite_add_tcase(s, rul);
