@@ -499,6 +499,9 @@ int bg_formats_detect_mem(bg_format *out, const char *name, const char *buf,
 
 	bg_text_skip_bom(&t);
 	*out = BG_FORMAT_UNKNOWN;
+	if (!t.len)
+		return bg_error_set(err, BG_EDATA, name, 0, 0,
+				    _("empty file"));
 	if (memchr(t.buf, '\0', t.len < 65536 ? t.len : 65536))
 		return bg_error_set(err, BG_EDATA, name, 0, 0,
 				    _("binary data (NUL bytes): not a text "
