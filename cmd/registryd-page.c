@@ -401,37 +401,82 @@ static void eol_marks(struct buf *b, const struct plot *p,
 		     px(p, now), py(p, q), px(p, now) + 6, py(p, q) - 6);
 }
 
+/* Up to max [x, y] pairs of a JSON array into x, y; the count. */
+static int load_pairs(const cJSON *arr, double *x, double *y, int max)
+{
+	const cJSON *p;
+	int n = 0;
+
+	cJSON_ArrayForEach(p, arr) {
+		const cJSON *a = cJSON_GetArrayItem(p, 0);
+		const cJSON *b = cJSON_GetArrayItem(p, 1);
+
+		if (n == max || !cJSON_IsNumber(a) || !cJSON_IsNumber(b))
+			return n;
+		x[n] = a->valuedouble;
+		y[n++] = b->valuedouble;
+	}
+	return n;
+}
+
+static void dots(struct buf *b, const struct plot *p, const double *x,
+		 const double *y, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (x[i] >= p->x0 && x[i] <= p->x1)
+			putf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
+			     "fill=\"#06c\"/>", px(p, x[i]), py(p, y[i]));
+}
+
+static double max_of(const double *v, int n, double m)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		m = v[i] > m ? v[i] : m;
+	return m;
+}
+
 /*
- * Capacity against cycles: the fitted model to past its end of life,
- * the P10-P90 band of the end-of-life cycle, the end-of-life capacity
- * and the module's present state.  Inline SVG: no script, prints as
- * vectors; the y axis starts at zero so a small fade is not drawn as a
- * cliff.
+ * Capacity against cycles: the fitted model as the certificate samples
+ * it ("curve"; for a bare power-law record it is evaluated here), the
+ * measured capacities ("points"), the P10-P90 band of the end-of-life
+ * cycle, the end-of-life capacity and the module's present state.
+ * Inline SVG: no script, prints as vectors; the y axis starts at zero
+ * so a small fade is not drawn as a cliff.
  */
 static void fade_plot(struct buf *b, const cJSON *body)
 {
 	const cJSON *fade = at(body, "degradationModel.fade");
-	const cJSON *ax = at(fade, "axis");
-	double x[61], y[61], nmax = num(fade, "eol_cycle_p90");
+	const cJSON *ax = at(fade, "axis"), *model = at(fade, "model");
+	double x[200], y[200], mx[200], my[200];
+	double nmax = num(fade, "eol_cycle_p90");
 	struct plot p = { 0, 0, 0, 55, 10, 480, 200 };
-	int n, i;
+	int n, m;
 
 	if (isnan(nmax) || nmax < num(fade, "last_cycle"))
 		nmax = num(fade, "last_cycle") * 2;
-	nmax *= 1.1;
-	if (!(n = model_curve(fade, x, y, 61, nmax)))
+	n = load_pairs(at(fade, "curve"), x, y, 200);
+	if (n < 2)
+		n = model_curve(fade, x, y, 61, nmax * 1.1);
+	if (n < 2)
 		return;
-	p.x1 = nmax;
-	for (i = 0; i < n; i++)
-		p.y1 = y[i] > p.y1 ? y[i] : p.y1;
-	p.y1 *= 1.1;
+	m = load_pairs(at(fade, "points"), mx, my, 200);
+	p.x1 = max_of(mx, m, max_of(x, n, isnan(nmax) ? 0 : nmax)) * 1.05;
+	p.y1 = max_of(my, m, max_of(y, n, 0)) * 1.1;
+	if (!(p.x1 > 0) || !(p.y1 > 0))
+		return;
 	puts_raw(b, "<h2>capacity fade</h2>");
 	plot_frame(b, &p, cJSON_IsString(ax) ? ax->valuestring : "cycles");
 	eol_marks(b, &p, fade);
 	polyline(b, &p, x, y, n);
-	puts_raw(b, "</svg><p class=\"id\">Fitted model Q(n) = Q0 (1 - a "
-		 "n<sup>z</sup>) from the certificate; grey: P10 to P90 of "
-		 "the end-of-life cycle.</p>");
+	dots(b, &p, mx, my, m);
+	puts_raw(b, "</svg><p class=\"id\">Line: fitted model ");
+	put_esc(b, cJSON_IsString(model) ? model->valuestring : "");
+	puts_raw(b, "; dots: measured capacity; grey: P10 to P90 of the "
+		 "end-of-life cycle; dashed: end-of-life capacity.</p>");
 }
 
 char *regd_page(const bg_regdb_cert *c, const char *status, int verified,

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -414,6 +415,26 @@ static void add_rainflow(cJSON *o, const bg_history *h, const char *id)
 	}
 }
 
+/* ISO 8601 UTC text of a wall-clock log time, for certificates that
+ * list negative events with a timestamp. */
+static void add_iso(cJSON *o, const char *key, const bg_history *h,
+		    double t)
+{
+	char buf[32];
+	struct tm tm;
+	time_t sec;
+
+	if (h->time_kind != TIME_UNIX && h->time_kind != TIME_ISO)
+		return;
+	if (!(t > -1e11 && t < 1e11))
+		return;
+	sec = (time_t)floor(t);
+	if (!gmtime_r(&sec, &tm) ||
+	    !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return;
+	cJSON_AddStringToObject(o, key, buf);
+}
+
 static void add_events(cJSON *o, const bg_history *h, const char *id,
 		       const bg_history_summary *s)
 {
@@ -440,6 +461,8 @@ static void add_events(cJSON *o, const bg_history *h, const char *id,
 		cJSON_AddStringToObject(ev, "type", event_names[e.type]);
 		cJSON_AddNumberToObject(ev, "start", e.start);
 		cJSON_AddNumberToObject(ev, "end", e.end);
+		add_iso(ev, "start_utc", h, e.start);
+		add_iso(ev, "end_utc", h, e.end);
 		cJSON_AddNumberToObject(ev, "extreme", e.extreme);
 		cJSON_AddNumberToObject(ev, "line", (double)e.line);
 	}

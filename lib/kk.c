@@ -244,6 +244,8 @@ int bg_kk_test_residuals(const bg_spectrum *s, double limit,
 	mmax = (int)(d.n < KK_MAX_M ? d.n : KK_MAX_M);
 	mmin = (int)ceil(KK_MIN_PER_DECADE * log10(d.w[0] / d.w[d.n - 1]));
 	mmin = mmin < mmax ? mmin : mmax;
+	/* below the floor mu is not consulted, so start solving there */
+	m = mmin > 1 ? mmin - 1 : 0;
 	while ((mu > BG_KK_MU_C || m < mmin) && m < mmax) {
 		gsl_vector_free(x);
 		x = NULL;

@@ -4,7 +4,7 @@
 . "$BG_TOP_SRCDIR/tests/cli/lib.sh"
 PAGE=$SRC/man/battgrade-fit.1
 
-for fam in capacity resistance; do
+for fam in capacity resistance impedance; do
 	run "$BATTGRADE" fit $fam --help
 	expect_status 0 "$fam --help"
 	usage=$(sed -n 's/^usage: //p' "$TMP/out")

@@ -25,6 +25,9 @@ expect_status 0 "abuse pack"
 expect_out "^undervoltage *$dd " "deep discharge at the true start"
 expect_out "^overtemperature *$ot " "over-temperature at the true start"
 expect_out "modules *6" "per-module log"
+run "$BATTGRADE" history --json "$P/nmc-abuse-6"
+expect_out "\"start_utc\":[[:space:]]*\"$(date -u -d "@$dd" +%Y-%m-%dT%H:%M:%SZ)\"" \
+	"event time as UTC text"
 
 mkdir "$TMP/nohist"
 cp "$P/lfp-bus-4/pack.json" "$TMP/nohist/"

@@ -61,9 +61,9 @@ checks=$((checks + 1))
 grep -q "<div class=\"grade\">$grade</div>" "$TMP/page.html" &&
 	grep -q "Verified:" "$TMP/page.html" ||
 	fail "HTML page lacks grade or verification"
-# The fade plot is drawn for the power-law model (not for others).
+# The fade plot is drawn from the sampled curve, or the power law.
 checks=$((checks + 1))
-if grep -q '"model":"power"' "$TMP/got.json"; then
+if grep -q '"curve":\[\[\|"model":"power"' "$TMP/got.json"; then
 	grep -q "<svg" "$TMP/page.html" || fail "HTML page lacks the fade plot"
 else
 	grep -q "<svg" "$TMP/page.html" && fail "plot for a model it cannot draw"

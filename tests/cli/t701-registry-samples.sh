@@ -53,6 +53,17 @@ for f in "$spool"/sent/bgc-*[0-9a-f].json; do
 done
 check "every certificate verifies with its grade ($bad bad)" [ $bad -eq 0 ]
 
+# The page of every certificate plots its fitted curve and the
+# measured points the grader used.
+bad=0
+for f in "$spool"/sent/bgc-*[0-9a-f].json; do
+	curl -s --max-time 10 -H 'Accept: text/html' \
+		"$URL/v1/certificates/$(basename "$f" .json)" >"$TMP/p.html"
+	grep -q '<polyline' "$TMP/p.html" && grep -q 'fill="#06c"' "$TMP/p.html" &&
+		grep -q 'Verified:' "$TMP/p.html" || bad=$((bad + 1))
+done
+check "every page has its fade plot ($bad bad)" [ $bad -eq 0 ]
+
 # Module ids repeat across packs: the registry lists each pack's.
 run "$BATTGRADE" registry list --module M01 --registry "$URL"
 expect_status 0 "list M01"

@@ -97,8 +97,15 @@ check "still one stored" [ "$(stored)" -eq 1 ]
 curl -s --max-time 10 "$URL/v1/certificates/$(basename "$good" .json)" \
 	>"$TMP/still.json"
 check "stored file unchanged" cmp -s "$TMP/still.json" "$good"
+# One character in the middle of the signature changed (to A, or B
+# when it was A): a different, well-formed, wrong signature.
 sig=$(sed 's/.*"signature":"\([^"]*\)".*/\1/' "$good")
-sed "s/$sig/$(printf '%s' "$sig" | sed 's/.$/A/')/" "$good" >"$TMP/resig.json"
+n=$((${#sig} - 20))
+c=$(printf '%s' "$sig" | cut -c$n)
+[ "$c" = A ] && r=B || r=A
+bad=$(printf '%s' "$sig" | sed "s/^\(.\{$((n - 1))\}\)./\1$r/")
+sed "s/$sig/$bad/" "$good" >"$TMP/resig.json"
+cmp -s "$good" "$TMP/resig.json" && fail "signature not altered"
 check "altered signature 422" [ "$(post "$(cat "$T")" "$TMP/resig.json")" = 422 ]
 
 # Client-side refusals: token file readable by others, clear text off
