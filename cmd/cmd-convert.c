@@ -745,6 +745,10 @@ static int run(int argc, char **argv)
 	nfiles = argc - st.optind;
 	if (c.detect && nfiles > 0)
 		return detect_files(files, nfiles);
+	if (c.detect) {
+		fprintf(stderr, "%s: %s\n", _("usage"), usage);
+		return BG_EXIT_USAGE;
+	}
 	if (c.to_pack == 1)
 		c.dir = nfiles > 1 ? files[--nfiles] : NULL;
 	if (!c.detect && (!c.to_pack || nfiles < 1 || (c.to_pack == 1 &&
@@ -757,6 +761,20 @@ static int run(int argc, char **argv)
 		c.to_pack = 0;
 	bg_error err;
 	bg_error_clear(&err);
+	/* every file must be readable and of a known format before the pack
+	 * directory is touched */
+	for (int i = 0; i < nfiles; i++) {
+		bg_format f;
+		if (c.fmt != BG_FORMAT_UNKNOWN && access(files[i], R_OK) != 0)
+			bg_error_set(&err, BG_ENOENT, files[i], 0, 0,
+				     _("cannot open: %s"), strerror(errno));
+		else if (c.fmt == BG_FORMAT_UNKNOWN)
+			bg_formats_detect(&f, files[i], &err);
+		if (err.code < 0) {
+			cmd_report(&err);
+			return bg_exit_from_error(err.code);
+		}
+	}
 	if (c.to_pack && ensure_manifest(&c, files, nfiles, &err) < 0) {
 		cmd_report(&err);
 		return bg_exit_from_error(err.code);

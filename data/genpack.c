@@ -282,7 +282,7 @@ struct target {
 
 static const struct target nmc_targets[] = {
 	{ 'A', 0.91, 1.15 }, { 'A', 0.87, 1.24 }, { 'B', 0.77, 1.40 },
-	{ 'B', 0.74, 1.55 }, { 'C', 0.67, 1.62 }, { 'C', 0.63, 1.80 },
+	{ 'B', 0.76, 1.42 }, { 'C', 0.67, 1.62 }, { 'C', 0.63, 1.80 },
 	{ 'R', 0.55, 1.70 }, { 'K', 0.74, 1.60 },
 };
 static const struct target lfp_targets[] = {
@@ -291,21 +291,37 @@ static const struct target lfp_targets[] = {
 };
 static const struct target abuse_targets[] = {
 	{ 'A', 0.89, 1.20 }, { 'B', 0.78, 1.35 }, { 'U', 0.86, 1.22 },
-	{ 'B', 0.75, 1.50 }, { 'T', 0.85, 1.25 }, { 'C', 0.66, 1.70 },
+	{ 'B', 0.765, 1.40 }, { 'T', 0.85, 1.25 }, { 'C', 0.66, 1.70 },
 };
 
 /* A random target well inside one grade's band (for --many). */
 static struct target random_target(void)
 {
 	static const struct target band[] = {
-		{ 'A', 0.84, 1.10 }, { 'B', 0.73, 1.35 },
+		{ 'A', 0.86, 1.08 }, { 'B', 0.75, 1.30 },
 		{ 'C', 0.63, 1.60 }, { 'R', 0.50, 1.60 }, { 'K', 0.72, 1.50 },
 	};
-	struct target t = band[gsl_rng_uniform_int(rng, 5)];
+	static const double width[][2] = {
+		{ 0.06, 0.14 }, { 0.035, 0.10 }, { 0.05, 0.20 },
+		{ 0.06, 0.20 }, { 0.05, 0.15 },
+	};
+	unsigned long k = gsl_rng_uniform_int(rng, 5);
+	struct target t = band[k];
 
-	t.soh_c += unif(0, 0.05);
-	t.soh_r += unif(0, 0.15);
+	t.soh_c += unif(0, width[k][0]);
+	t.soh_r += unif(0, width[k][1]);
 	return t;
+}
+
+/* Is the module's truth far enough from the policy's edges that a fit
+ * on noisy data grades it the same (the margins of data/README.md)? */
+static int robust(const struct module *m)
+{
+	if (m->target == 'A')
+		return m->rul_home >= 14;
+	if (m->target == 'B')
+		return m->rul_peak >= 9;
+	return 1;
 }
 
 static void setup_circuit(struct module *m, enum kind k)
@@ -383,7 +399,9 @@ static void setup_module(struct module *m, struct pack *pk, int i,
 	m->rul_home = rul_years(m, pk, 1.0);
 	m->rul_peak = rul_years(m, pk, 0.5);
 	m->rul_backup = rul_years(m, pk, 0.05);
-	m->soc_offset = gauss(0.01);
+	m->soc_offset = gauss(0.01);   /* balancing leaves < 1.5 % */
+	if (fabs(m->soc_offset) > 0.015)
+		m->soc_offset = copysign(0.015, m->soc_offset);
 }
 
 /* Grade from the truth; the fixed samples must come out as built. */
@@ -441,9 +459,15 @@ static void setup_pack(struct pack *pk, int nmod, int many_index)
 	pk->pack_kwh = nmod * qnom * vnom / 1000;
 	pk->efc_end = pk->odometer_km * pk->kwh_per_km / pk->pack_kwh;
 	for (int i = 0; i < nmod; i++) {
-		struct target t = many_index >= 0 ? random_target() :
-				  tab[i % ntab];
-		setup_module(&pk->mod[i], pk, i, t);
+		if (many_index < 0) {
+			setup_module(&pk->mod[i], pk, i, tab[i % ntab]);
+			continue;
+		}
+		for (int tries = 0; tries < 20; tries++) {
+			setup_module(&pk->mod[i], pk, i, random_target());
+			if (robust(&pk->mod[i]))
+				break;
+		}
 	}
 }
 
@@ -774,9 +798,9 @@ static double duty_current(struct sim *s, const struct pack *pk, long day,
 		double ii = mean + 0.12 * gauss(1);
 		return -c * (ii < 0.02 ? 0.02 : ii > 1 ? 1 : ii);
 	}
-	if (ot_day && mod >= 720 && mod < 760 && s->soc < 0.95) {
+	if (ot_day && mod >= 720 && mod < 800 && s->soc < 0.85) {
 		s->state = 2;
-		return 1.0 * c;                      /* DC fast charge */
+		return 0.5 * c;                      /* DC charge */
 	}
 	int start = pk->kind == KIND_LFP ? (mod == 600 || mod == 1320) :
 		    mod == (uv_day ? 1290 : 1140);
@@ -835,6 +859,10 @@ struct hist {
 	char line[256];
 	long rows, max_rows;
 	int per_module;
+	struct sim prev;        /* the minute before, for state edges */
+	double prev_t;
+	long prev_day;
+	int prev_mod, prev_emitted, have_prev;
 };
 
 static void module_row(struct hist *h, struct pack *pk, struct sim *s,
@@ -891,6 +919,32 @@ static int emit_now(const struct pack *pk, const struct sim *s, long day,
 	}
 }
 
+/* Write the rows of one simulated minute (all modules, or the pack). */
+static void emit_minute(struct hist *h, struct pack *pk, struct sim *s,
+			double t, long day, int mod)
+{
+	double vsum = 0, tsum = 0;
+
+	for (int j = 0; j < pk->nmod; j++)
+		module_row(h, pk, s, j, t, day, mod, 1, &vsum, &tsum);
+	if (h->per_module)
+		return;
+	char *p = h->line;
+	p = put_fixed(p, t, 0); *p++ = ',';
+	p = put_fixed(p, s->cur, 2); *p++ = ',';
+	p = put_fixed(p, vsum, 2); *p++ = ',';
+	p = put_fixed(p, tsum / pk->nmod, 1); *p++ = ',';
+	p = put_fixed(p, 100 * s->soc, 1); *p++ = '\n';
+	fwrite(h->line, 1, (size_t)(p - h->line), h->f);
+	h->rows++;
+}
+
+/*
+ * One minute of the duty.  Like a change-driven logger, the log also
+ * gets the last minute of a state and the first of the next (driving,
+ * charging, parked), so integrating current between rows, as a step or
+ * a trapezoid, misses no charge at the edges of the strides.
+ */
 static void sim_minute(struct hist *h, struct pack *pk, struct sim *s,
 		       double t0, long day, int mod, long abs_day)
 {
@@ -908,27 +962,31 @@ static void sim_minute(struct hist *h, struct pack *pk, struct sim *s,
 		double eq = amb + 0.5 * (j % 3) + 40 * (s->cur / c) * (s->cur / c);
 		s->temp[j] += (eq - s->temp[j]) * (1 - exp(-1 / 90.0));
 	}
-	int emit = emit_now(pk, s, day, mod);
-	double vsum = 0, tsum = 0;
-	for (int j = 0; j < pk->nmod; j++)
-		module_row(h, pk, s, j, t, day, mod, emit, &vsum, &tsum);
-	if (!emit || h->per_module)
+	if (pk->hist_rows > 0) {        /* every minute: no edges to add */
+		emit_minute(h, pk, s, t, day, mod);
 		return;
-	char *p = h->line;
-	p = put_fixed(p, t, 0); *p++ = ',';
-	p = put_fixed(p, s->cur, 2); *p++ = ',';
-	p = put_fixed(p, vsum, 2); *p++ = ',';
-	p = put_fixed(p, tsum / pk->nmod, 1); *p++ = ',';
-	p = put_fixed(p, 100 * s->soc, 1); *p++ = '\n';
-	fwrite(h->line, 1, (size_t)(p - h->line), h->f);
-	h->rows++;
+	}
+	int change = h->have_prev && s->state != h->prev.state;
+	if (change && !h->prev_emitted)
+		emit_minute(h, pk, &h->prev, h->prev_t, h->prev_day,
+			    h->prev_mod);
+	int emit = change || emit_now(pk, s, day, mod);
+	if (emit)
+		emit_minute(h, pk, s, t, day, mod);
+	h->prev = *s;
+	h->prev_t = t;
+	h->prev_day = day;
+	h->prev_mod = mod;
+	h->prev_emitted = emit;
+	h->have_prev = 1;
 }
 
 static void write_history(struct pack *pk, const char *dir)
 {
 	struct out o;
-	struct hist h = { out_open(&o, dir, "history.csv"), "", 0,
-			  pk->hist_rows, pk->kind == KIND_ABUSE };
+	struct hist h = { .f = out_open(&o, dir, "history.csv"),
+			  .max_rows = pk->hist_rows,
+			  .per_module = pk->kind == KIND_ABUSE };
 	struct sim s = { 0.7, 0, 0, { 0 }, 0, 0 };
 	long days = pk->hist_days;
 
@@ -1143,7 +1201,7 @@ static struct pack *new_pack(enum kind kind, const char *kind_name,
 	pk->seed = seed;
 	pk->ncheck = kind == KIND_LFP ? 16 : 14;
 	pk->nfreq = 61;
-	pk->hist_days = 14;
+	pk->hist_days = kind == KIND_ABUSE ? 10 : 14;
 	pk->with_pulse = 1;
 	/* logging strides in minutes, chosen to keep the three samples
 	   under 300 KiB together */

@@ -210,8 +210,9 @@ static int map_header(bg_bdf *b, const char *path, bg_error *err)
 	return 0;
 }
 
-int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
-		bg_error *err)
+/* Open over path, or over buf when it is not NULL. */
+static int bdf_open(bg_bdf **out, const char *path, const void *buf,
+		    size_t len, bg_formats_notes *notes, bg_error *err)
 {
 	bg_bdf *b = calloc(1, sizeof *b);
 	int rc;
@@ -222,8 +223,9 @@ int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
 				    _("out of memory"));
 	b->notes = notes;
 	b->last_t = -INFINITY;
-	if ((rc = bg_csv_open(&b->r, path, NULL, err)) < 0 ||
-	    (rc = map_header(b, path, err)) < 0) {
+	rc = buf ? bg_csv_open_mem(&b->r, path, buf, len, NULL, err) :
+		   bg_csv_open(&b->r, path, NULL, err);
+	if (rc < 0 || (rc = map_header(b, path, err)) < 0) {
 		bg_bdf_close(b);
 		return rc;
 	}
@@ -246,6 +248,18 @@ int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
 			b->col[R_TTIME] : b->col[R_UTIME])));
 	*out = b;
 	return 0;
+}
+
+int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
+		bg_error *err)
+{
+	return bdf_open(out, path, NULL, 0, notes, err);
+}
+
+int bg_bdf_open_mem(bg_bdf **out, const char *name, const void *buf,
+		    size_t len, bg_formats_notes *notes, bg_error *err)
+{
+	return bdf_open(out, name, buf ? buf : "", len, notes, err);
 }
 
 int bg_bdf_unix_time(const bg_bdf *b)

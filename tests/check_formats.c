@@ -141,6 +141,25 @@ START_TEST(test_formats_reads_real_files)
 }
 END_TEST
 
+START_TEST(test_formats_loads_pack_impedance_too)
+{
+	bg_spectrum_set *set;
+	bg_error err;
+	char path[4096];
+	const char *top = getenv("BG_TOP_SRCDIR");
+
+	snprintf(path, sizeof path, "%s/data/packs/lfp-bus-4/impedance.csv",
+		 top ? top : ".");
+	ck_assert_msg(bg_formats_load_spectra(&set, path, BG_FORMAT_UNKNOWN,
+					      NULL, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(set->nspectra, 4);
+	ck_assert_str_eq(set->spectra[3].module_id, "M04");
+	ck_assert_uint_eq(set->spectra[0].n, 61);
+	ck_close(set->spectra[0].freq_hz[0], 10000);
+	bg_spectrum_set_free(set);
+}
+END_TEST
+
 START_TEST(test_formats_notes_report_conversions)
 {
 	bg_spectrum_set *set;
@@ -452,6 +471,28 @@ START_TEST(test_formats_bdf_reads_labels_and_units)
 }
 END_TEST
 
+START_TEST(test_formats_bdf_reads_memory)
+{
+	static const char s[] = "Test Time / s,Voltage / V,Current / A\n"
+				"0,3.7,0.1\n1,3.6,0.1\n";
+	bg_bdf_row row;
+	bg_bdf *b;
+	bg_error err;
+
+	ck_assert_int_eq(bg_bdf_open_mem(&b, "m.csv", s, sizeof s - 1, NULL,
+					 &err), 0);
+	ck_assert_int_eq(bg_bdf_next(b, &row, &err), 1);
+	ck_assert_int_eq(bg_bdf_next(b, &row, &err), 1);
+	ck_close(row.voltage_v, 3.6);
+	ck_assert_str_eq(row.time_text, "1");
+	ck_assert_int_eq(bg_bdf_next(b, &row, &err), 0);
+	bg_bdf_close(b);
+	ck_assert_int_eq(bg_bdf_open_mem(&b, "e.csv", NULL, 0, NULL, &err),
+			 BG_EDATA);
+	ck_assert_ptr_nonnull(strstr(err.msg, "empty"));
+}
+END_TEST
+
 START_TEST(test_formats_bdf_time_backwards)
 {
 	bg_bdf_row row;
@@ -578,6 +619,7 @@ static Suite *formats_suite(void)
 	tcase_add_loop_test(tc, test_formats_reads_real_files, 0,
 			    sizeof reals / sizeof reals[0]);
 	tcase_add_test(tc, test_formats_notes_report_conversions);
+	tcase_add_test(tc, test_formats_loads_pack_impedance_too);
 	tcase_add_test(tc, test_formats_detects_by_content);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("near-misses");
@@ -593,6 +635,7 @@ static Suite *formats_suite(void)
 	tc = tcase_create("bdf");
 	tcase_add_test(tc, test_formats_bdf_reads_labels_and_units);
 	tcase_add_test(tc, test_formats_bdf_time_backwards);
+	tcase_add_test(tc, test_formats_bdf_reads_memory);
 	tcase_add_test(tc, test_formats_bdf_rejects_incomplete);
 	tcase_add_test(tc, test_formats_arbin_reads_real_and_mits_names);
 	suite_add_tcase(s, tc);

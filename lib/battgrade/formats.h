@@ -84,11 +84,12 @@ int bg_formats_read_spectrum_mem(bg_spectrum_set **out, const char *name,
 				 bg_formats_notes *notes, bg_error *err);
 
 /*
- * Load the spectrum of any supported instrument export (format found by
- * content, as above; battgrade's own impedance.csv is bg_spectrum_load's
- * job).  fmt forces a format when not BG_FORMAT_UNKNOWN.  Files over
- * 64 MiB are refused.  Meant for commands that take a spectrum file:
- * try bg_formats_detect() and, for a spectrum format, call this.
+ * Load the spectra of any supported file: an instrument export (format
+ * found by content, as above; one spectrum, module_id "") or
+ * battgrade's own impedance.csv (handed to bg_spectrum_load(), so its
+ * spectra keep their module ids).  fmt forces an instrument format when
+ * not BG_FORMAT_UNKNOWN.  Files over 64 MiB are refused.  Meant for
+ * every command that takes a spectrum file.
  */
 int bg_formats_load_spectra(bg_spectrum_set **out, const char *path,
 			    bg_format fmt, bg_formats_notes *notes,
@@ -127,6 +128,11 @@ typedef struct bg_bdf_row {
  */
 int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
 		bg_error *err);
+
+/* The same over len bytes at buf (not copied; must outlive the reader);
+ * name is used in messages. */
+int bg_bdf_open_mem(bg_bdf **out, const char *name, const void *buf,
+		    size_t len, bg_formats_notes *notes, bg_error *err);
 
 /* 1 when the time column is unix_time_second, 0 for test time. */
 int bg_bdf_unix_time(const bg_bdf *r);

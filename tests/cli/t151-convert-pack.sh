@@ -109,7 +109,20 @@ run "$BATTGRADE" convert --to csv --format biologic "$FX/exampleDataGamry.DTA"
 expect_status 65 "--format overrides detection"
 expect_err "BioLogic .mpt without 'Nb header lines' on line 2"
 
+# Nothing is created when an input is missing or of no known format.
+run "$BATTGRADE" convert --to pack -m M01 "$FX/exampleDataGamry.DTA" "$TMP/missing.DTA" "$TMP/pack-d"
+expect_status 66 "missing input"
+expect_err "missing.DTA: cannot open"
+checks=$((checks + 1))
+[ ! -e "$TMP/pack-d" ] || fail "pack-d created for a failed conversion"
+: >"$TMP/empty.txt"
+run "$BATTGRADE" convert --to csv "$TMP/empty.txt"
+expect_status 65 "empty file"
+expect_err "empty.txt: empty file"
+
 # Usage.
+run "$BATTGRADE" convert --detect
+expect_status 64 "--detect without files"
 run "$BATTGRADE" convert --to pack "$FX/exampleDataGamry.DTA" "$TMP/pack-c"
 expect_status 64 "spectrum without --module"
 expect_err "say which with --module ID"

@@ -1,7 +1,8 @@
 /*
- * fuzz_formats.c - format detection and every spectrum reader must
- * accept or reject any bytes without crashing, hanging or reading out of
- * bounds; each input is also read as each format in turn (--format).
+ * fuzz_formats.c - format detection, every spectrum reader and the
+ * BDF/Arbin time-series reader must accept or reject any bytes without
+ * crashing, hanging or reading out of bounds; each input is also read as
+ * each spectrum format in turn (--format) and as a time series.
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -32,6 +33,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						 (bg_format)f, &notes,
 						 &err) == 0)
 			bg_formats_spectra_free(set);
+	}
+	bg_bdf *b;
+	bg_bdf_row row;
+	if (bg_bdf_open_mem(&b, "fuzz", buf, size, &notes, &err) == 0) {
+		while (bg_bdf_next(b, &row, &err) > 0)
+			;
+		bg_bdf_close(b);
 	}
 	return 0;
 }
