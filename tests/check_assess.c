@@ -26,9 +26,8 @@ static const char *const packs[] = { "nmc-leaf-8", "lfp-bus-4",
 static const struct known {
 	const char *pack, *module, *got, *why;
 } known[] = {
-	{ "nmc-leaf-8", "M04", "C",
-	  "P10 remaining life for peak shaving under 5 y against a true "
-	  "6.5 y (the policy grades on P10, the truth on the true life)" },
+	/* none: every sample module grades as its truth says */
+	{ NULL, NULL, NULL, NULL },
 };
 
 static char *path_of(const char *pack, const char *file)
@@ -57,7 +56,7 @@ static const struct known *find_known(const char *pack, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	for (i = 0; known[i].pack; i++)
 		if (!strcmp(known[i].pack, pack) &&
 		    !strcmp(known[i].module, id))
 			return &known[i];
