@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "battgrade/chemistry.h"
+#include "battgrade/formats.h"
 #include "battgrade/pack.h"
 #include "cmd.h"
 #include "eisin.h"
@@ -163,6 +164,42 @@ static int load_pack(void **out, const char *dir, int which, double **vmin,
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * An impedance analyser's export (Gamry, BioLogic, ZPlot, ...), found by
+ * its content: 1 when path is not one (it is then read as a CSV of the
+ * pack format or the shared real-data layout), 0 with *out, or < 0.
+ */
+static int from_instrument(bg_eisfile_spectra **out, const char *path,
+			   bg_error *err)
+{
+	bg_formats_notes notes = { "", 0 };
+	bg_spectrum_set *set = NULL;
+	bg_eisfile_spectra *s;
+	bg_format f;
+	int rc;
+
+	if (bg_formats_detect(&f, path, NULL) < 0 || f == BG_FORMAT_PLAIN ||
+	    bg_format_kind(f) != BG_FORMAT_SPECTRUM)
+		return 1;
+	if ((rc = bg_formats_load_spectra(&set, path, f, &notes, err)) < 0)
+		return rc;
+	if (cmd_verbose)
+		fprintf(stderr, _("%s: read as %s\n%s"), path,
+			bg_format_label(f), notes.text);
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->label = calloc(set->nspectra ? set->nspectra : 1,
+				      sizeof(*s->label)))) {
+		free(s);
+		bg_formats_spectra_free(set);
+		return bg_error_set(err, BG_ENOMEM, path, 0, 0, "oom");
+	}
+	s->n = set->nspectra;
+	s->spectra = set->spectra; /* arrays move to the command's set */
+	free(set);
+	*out = s;
+	return 0;
+}
+
 int eisin_spectra(bg_eisfile_spectra **out, const char *path,
 		  const char *module, bg_error *err)
 {
@@ -170,8 +207,10 @@ int eisin_spectra(bg_eisfile_spectra **out, const char *path,
 	size_t i, k = 0;
 	int rc;
 
-	rc = is_dir(path) ? load_pack((void **)&s, path, 0, NULL, err)
-			  : bg_eisfile_read_spectra(&s, path, err);
+	if (is_dir(path))
+		rc = load_pack((void **)&s, path, 0, NULL, err);
+	else if ((rc = from_instrument(&s, path, err)) == 1)
+		rc = bg_eisfile_read_spectra(&s, path, err);
 	if (rc < 0)
 		return rc;
 	for (i = 0; module && i < s->n; i++) {
