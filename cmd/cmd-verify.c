@@ -15,12 +15,13 @@
 #include "battgrade/cert.h"
 #include "battgrade/models.h"
 #include "certcmd.h"
+#include "battgrade/regclient.h"
 #include "cmd.h"
 
 static const char usage[] =
-	"battgrade verify [--json] [--keys DIR] [--pubkey FILE] CERT...";
+	"battgrade verify [--json] [--keys DIR] [--pubkey FILE] [--registry URL] CERT...";
 
-enum { OPT_JSON = 'j', OPT_KEYS = 'k', OPT_PUBKEY = 'p' };
+enum { OPT_JSON = 'j', OPT_KEYS = 'k', OPT_PUBKEY = 'p', OPT_REGISTRY = 'r' };
 
 static const struct bg_opt opts[] = {
 	{ OPT_JSON, "json", 0, NULL, N_("one JSON object per certificate") },
@@ -28,6 +29,8 @@ static const struct bg_opt opts[] = {
 	  N_("trust the *.jwk keys in DIR (or a JWK set file)") },
 	{ OPT_PUBKEY, "pubkey", 0, "FILE",
 	  N_("trust the public key (JWK) in FILE") },
+	{ OPT_REGISTRY, "registry", 0, "URL",
+	  N_("also trust the issuer keys the registry at URL serves") },
 	BG_OPT_END
 };
 
@@ -57,6 +60,51 @@ static int default_keys(bg_jwk_set *set, bg_error *err)
 	return 0;
 }
 
+/*
+ * The registry serves each certificate with a Link to its issuer's keys
+ * (JWK set); those keys join the trusted set.  The registry vouches for
+ * them: it registered the issuer.  Over https its peer is verified;
+ * plain http is accepted only to loopback (bg_regclient_new).
+ */
+static int registry_keys(bg_regclient *c, const char *text, size_t len,
+			 bg_jwk_set *set, bg_error *err)
+{
+	cJSON *doc = cJSON_ParseWithLength(text, len);
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(doc, "certificate"), "id");
+	bg_reg_response r, k;
+	char *esc, path[512];
+	int rc;
+
+	if (!cJSON_IsString(id) || !(esc = bg_regclient_escape(id->valuestring))) {
+		cJSON_Delete(doc);
+		return 0; /* malformed: bg_cert_verify says why */
+	}
+	snprintf(path, sizeof(path), "/v1/certificates/%s", esc);
+	free(esc);
+	cJSON_Delete(doc);
+	if ((rc = bg_regclient_get(c, path, "application/json", &r, err)) < 0)
+		return rc;
+	if (r.status != 200 || !r.link_keys[0]) {
+		rc = bg_error_set(err, BG_EPROTO, NULL, 0, 0,
+				  _("registry has no record of %s (HTTP %ld)"),
+				  path, r.status);
+		bg_reg_response_release(&r);
+		return rc;
+	}
+	rc = bg_regclient_get(c, r.link_keys, "application/jwk-set+json", &k,
+			      err);
+	bg_reg_response_release(&r);
+	if (rc < 0)
+		return rc;
+	rc = k.status == 200 ? bg_jwk_set_add_json(set, k.body, k.body_len,
+						   "registry", err)
+			     : bg_error_set(err, BG_EPROTO, NULL, 0, 0,
+					    _("issuer keys: HTTP %ld"), k.status);
+	bg_reg_response_release(&k);
+	return rc;
+}
+
 static void print_json(const char *file, const bg_cert_info *in, int rc,
 		       const bg_error *err)
 {
@@ -80,8 +128,8 @@ static void print_json(const char *file, const bg_cert_info *in, int rc,
 	cJSON_Delete(o);
 }
 
-static int verify_one(const char *file, const bg_jwk_set *keys, int json,
-		      struct bg_table *t)
+static int verify_one(const char *file, bg_jwk_set *keys, bg_regclient *reg,
+		      int json, struct bg_table *t)
 {
 	const char *path = strcmp(file, "-") ? file : "/dev/stdin";
 	bg_cert_info info;
@@ -94,6 +142,11 @@ static int verify_one(const char *file, const bg_jwk_set *keys, int json,
 	if (rc < 0) {
 		cmd_report(&err);
 		return rc == BG_EDATA ? BG_EXIT_DATAERR : bg_exit_from_error(rc);
+	}
+	if (reg && (rc = registry_keys(reg, text, len, keys, &err)) < 0) {
+		free(text);
+		fprintf(stderr, "%s: %s\n", file, err.msg);
+		return bg_exit_from_error(rc);
 	}
 	rc = bg_cert_verify(text, len, keys, &info, &err);
 	free(text);
@@ -126,7 +179,8 @@ static int load_keys(bg_jwk_set *set, const char *path)
 	return 0;
 }
 
-static int run(int argc, char **argv, int first, int json, bg_jwk_set *set)
+static int run(int argc, char **argv, int first, int json, bg_jwk_set *set,
+	       bg_regclient *reg)
 {
 	static const char *const head[] = { "file", "status", "reason", "id",
 					    "module", "grade", "issuer" };
@@ -136,7 +190,8 @@ static int run(int argc, char **argv, int first, int json, bg_jwk_set *set)
 	if (!json && !t)
 		return BG_EXIT_SOFTWARE;
 	for (i = first; i < argc; i++)
-		status = bg_exit_worst(status, verify_one(argv[i], set, json, t));
+		status = bg_exit_worst(status, verify_one(argv[i], set, reg, json,
+							   t));
 	if (t) {
 		bg_table_print(t, stdout);
 		bg_table_free(t);
@@ -150,6 +205,8 @@ int cmd_verify(int argc, char **argv)
 	const char *arg;
 	bg_jwk_set set;
 	bg_error err;
+	bg_regclient *reg = NULL;
+	const char *registry = NULL;
 	int c, json = 0, rc = 0, given = 0;
 
 	bg_jwk_set_init(&set);
@@ -164,6 +221,15 @@ int cmd_verify(int argc, char **argv)
 			json = 1;
 		else if (c == OPT_KEYS || c == OPT_PUBKEY)
 			rc = load_keys(&set, arg), given = 1;
+		else if (c == OPT_REGISTRY)
+			registry = arg;
+	}
+	if (rc == 0 && registry) {
+		if (bg_regclient_new(&reg, registry, NULL, &err) < 0) {
+			cmd_report(&err);
+			rc = bg_exit_from_error(err.code);
+		}
+		given = 1;
 	}
 	if (rc == 0 && st.optind >= argc) {
 		fprintf(stderr, "%s: %s\n", _("usage"), usage);
@@ -174,7 +240,8 @@ int cmd_verify(int argc, char **argv)
 		rc = BG_EXIT_NOINPUT;
 	}
 	if (rc == 0)
-		rc = run(argc, argv, st.optind, json, &set);
+		rc = run(argc, argv, st.optind, json, &set, reg);
+	bg_regclient_free(reg);
 	bg_jwk_set_release(&set);
 	return rc;
 }

@@ -73,4 +73,23 @@ check "M01 of 3 packs" [ "$(grep -c '^bgc-' "$TMP/out")" -eq 3 ]
 sed 's/"grade":"\([ABCR]\)"/"grade":"Z"/' "$TMP/got.json" >"$TMP/bad.json"
 run "$BATTGRADE" verify --pubkey "$TMP/keys/battgrade.pub.jwk" "$TMP/bad.json"
 expect_status 65 "tampered fetched certificate"
+
+# verify --registry: no local key, the issuer keys come from the
+# registry's record of each certificate.
+run "$BATTGRADE" verify --registry "$URL" "$spool"/sent/bgc-*[0-9a-f].json
+expect_status 0 "verify --registry"
+check "verify --registry: all $n valid" \
+	[ "$(grep -c ' valid ' "$TMP/out")" -eq "$n" ]
+cp "$TMP/bad.json" "$TMP/bad2.json"
+run "$BATTGRADE" verify --registry "$URL" "$TMP/bad2.json"
+expect_status 65 "verify --registry: tampered"
+# A certificate by a key the registry does not know is not trusted.
+mkdir -p "$TMP/k2" "$TMP/o2"
+"$BATTGRADE" keygen --out "$TMP/k2" >/dev/null 2>&1
+head -1 "$TMP/grades.jsonl" >"$TMP/one.jsonl"
+"$BATTGRADE" certify --key "$TMP/k2/battgrade.key" --out "$TMP/o2" \
+	--issued-at 2020-01-01T00:00:00Z "$TMP/one.jsonl" >/dev/null 2>&1
+run "$BATTGRADE" verify --registry "$URL" "$TMP"/o2/bgc-*.json
+checks=$((checks + 1))
+[ "$status" -ne 0 ] || fail "verify --registry trusted an unregistered key"
 finish
