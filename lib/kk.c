@@ -7,7 +7,7 @@
  *	Z(w) = R_ohm + sum_k R_k/(1 + jw tau_k) + jwL - j/(wC),
  * so the fit is one linear least-squares problem per M on the stacked
  * real and imaginary rows, each divided by |Z_i| (Schoenleber eq. 9),
- * solved by Householder QR (gsl_linalg_QR_lssolve).  tau_1 = 1/w_max,
+ * solved by Householder QR (kk_lsq).  tau_1 = 1/w_max,
  * tau_M = 1/w_min, log-spaced (eq. 11).  M grows from 1 until
  * mu = 1 - sum|R_k<0|/sum|R_k>=0| <= c (eq. 21), at most 50 or n,
  * and at least two per decade (see KK_MIN_PER_DECADE).
@@ -17,10 +17,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <gsl/gsl_blas.h>
-#include <gsl/gsl_linalg.h>
-#include <gsl/gsl_multifit.h>
 
 #include "battgrade/kk.h"
 #include "i18n.h"
@@ -55,40 +51,45 @@ static void kk_tau(double *tau, int m, double wmin, double wmax)
 						  log(1 / wmax)) / (m - 1));
 }
 
-/* Design matrix row for point i: columns R_ohm, R_1..R_M, L, 1/C. */
-static void kk_rows(gsl_matrix *A, gsl_vector *b, const struct kk_data *d,
+/*
+ * Design matrix for M elements, column-major (column j at A + j*rows):
+ * columns R_ohm, R_1..R_M, L, 1/C; real rows first, then imaginary.
+ */
+static void kk_rows(double *A, double *b, const struct kk_data *d,
 		    const double *tau, int m)
 {
-	size_t i, n = d->n;
+	size_t i, n = d->n, rows = 2 * n;
+	double *cl = A + (size_t)(m + 1) * rows, *cc = cl + rows;
 	int k;
 
 	for (i = 0; i < n; i++) {
 		double w = d->w[i], s = 1 / d->mod[i];
 
-		gsl_matrix_set(A, i, 0, s);
-		gsl_matrix_set(A, n + i, 0, 0);
+		A[i] = s;
+		A[n + i] = 0;
 		for (k = 0; k < m; k++) {
 			double wt = w * tau[k], den = 1 + wt * wt;
+			double *c = A + (size_t)(1 + k) * rows;
 
-			gsl_matrix_set(A, i, 1 + k, s / den);
-			gsl_matrix_set(A, n + i, 1 + k, -s * wt / den);
+			c[i] = s / den;
+			c[n + i] = -s * wt / den;
 		}
-		gsl_matrix_set(A, i, m + 1, 0);
-		gsl_matrix_set(A, n + i, m + 1, s * w);
-		gsl_matrix_set(A, i, m + 2, 0);
-		gsl_matrix_set(A, n + i, m + 2, -s / w);
-		gsl_vector_set(b, i, d->zr[i] * s);
-		gsl_vector_set(b, n + i, d->zi[i] * s);
+		cl[i] = 0;
+		cl[n + i] = s * w;
+		cc[i] = 0;
+		cc[n + i] = -s / w;
+		b[i] = d->zr[i] * s;
+		b[n + i] = d->zi[i] * s;
 	}
 }
 
-static double kk_mu(const gsl_vector *x, int m)
+static double kk_mu(const double *x, int m)
 {
 	double neg = 0, pos = 0;
 	int k;
 
 	for (k = 0; k < m; k++) {
-		double r = gsl_vector_get(x, 1 + k);
+		double r = x[1 + k];
 
 		if (r < 0)
 			neg += -r;
@@ -98,52 +99,96 @@ static double kk_mu(const gsl_vector *x, int m)
 	return pos > 0 ? 1 - neg / pos : 0;
 }
 
+static double kk_norm(const double *v, size_t n)
+{
+	double s = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s += v[i] * v[i];
+	return sqrt(s);
+}
+
+/*
+ * Householder QR least squares (Golub and Van Loan, Matrix
+ * Computations, 4th ed., algorithms 5.1.1 and 5.3.2), the same
+ * reflections as gsl_linalg_QR_decomp + QR_lssolve, written out on a
+ * column-major array: these problems are small (2n x (M+3) with n of
+ * 30 to 60) and solved several times per spectrum, so GSL's per-element
+ * calls and allocations dominated.  A (rows x cols) and b are
+ * overwritten; x gets cols values.  Returns -1 when R is singular.
+ */
+static int kk_lsq(double *A, double *b, size_t rows, size_t cols, double *x)
+{
+	size_t i, j, k;
+
+	for (j = 0; j < cols; j++) {
+		double *v = A + j * rows, alpha = v[j], nrm, beta, tau, s;
+
+		nrm = kk_norm(v + j + 1, rows - j - 1);
+		if (nrm == 0)
+			continue;       /* nothing below the diagonal */
+		beta = -copysign(hypot(alpha, nrm), alpha);
+		tau = (beta - alpha) / beta;
+		s = 1 / (alpha - beta);
+		for (i = j + 1; i < rows; i++)
+			v[i] *= s;
+		v[j] = beta;
+		/* apply H = I - tau u u' (u = (1, v[j+1..])) to the rest
+		 * of A and to b */
+		for (k = j + 1; k <= cols; k++) {
+			double *c = k < cols ? A + k * rows : b, w = c[j];
+
+			for (i = j + 1; i < rows; i++)
+				w += v[i] * c[i];
+			w *= tau;
+			c[j] -= w;
+			for (i = j + 1; i < rows; i++)
+				c[i] -= w * v[i];
+		}
+	}
+	for (j = cols; j-- > 0;) {
+		double s = b[j], rjj = A[j * rows + j];
+
+		for (k = j + 1; k < cols; k++)
+			s -= A[k * rows + j] * x[k];
+		if (rjj == 0)
+			return -1;
+		x[j] = s / rjj;
+	}
+	return 0;
+}
+
 /*
  * Least squares for M elements; x gets the solution, *mu its mu.
  * Columns are scaled to unit norm first: R and 1/C differ by many
- * decades, which would otherwise spoil the conditioning.
+ * decades, which would otherwise spoil the conditioning.  A and b are
+ * scratch of 2n (M+3) and 2n values.
  */
-static int kk_solve(const struct kk_data *d, int m, gsl_vector **xout,
-		    double *mu, double *tau)
+static int kk_solve(const struct kk_data *d, int m, double *A, double *b,
+		    double *x, double *mu, double *tau)
 {
-	size_t rows = 2 * d->n, cols = (size_t)m + 3, j;
-	gsl_matrix *A = gsl_matrix_alloc(rows, cols);
-	gsl_vector *b = gsl_vector_alloc(rows), *x = gsl_vector_alloc(cols);
-	gsl_vector *tv = gsl_vector_alloc(cols), *r = gsl_vector_alloc(rows);
+	size_t rows = 2 * d->n, cols = (size_t)m + 3, i, j;
 	double scale[KK_MAX_M + 3];
-	int rc = BG_ENOMEM;
 
-	if (!A || !b || !x || !tv || !r)
-		goto out;
 	kk_tau(tau, m, d->w[d->n - 1], d->w[0]);
 	kk_rows(A, b, d, tau, m);
 	for (j = 0; j < cols; j++) {
-		gsl_vector_view c = gsl_matrix_column(A, j);
-		double nrm = gsl_blas_dnrm2(&c.vector);
+		double *c = A + j * rows, nrm = kk_norm(c, rows);
 
 		scale[j] = nrm > 0 ? nrm : 1;
-		gsl_vector_scale(&c.vector, 1 / scale[j]);
+		for (i = 0; i < rows; i++)
+			c[i] /= scale[j];
 	}
-	rc = BG_EDATA;
-	if (gsl_linalg_QR_decomp(A, tv) ||
-	    gsl_linalg_QR_lssolve(A, tv, b, x, r))
-		goto out;
+	if (kk_lsq(A, b, rows, cols, x) < 0)
+		return BG_EDATA;
 	for (j = 0; j < cols; j++)
-		x->data[j] /= scale[j];
+		x[j] /= scale[j];
 	*mu = kk_mu(x, m);
-	*xout = x;
-	x = NULL;
-	rc = 0;
-out:
-	gsl_matrix_free(A);
-	gsl_vector_free(b);
-	gsl_vector_free(x);
-	gsl_vector_free(tv);
-	gsl_vector_free(r);
-	return rc;
+	return 0;
 }
 
-static double kk_residuals(const struct kk_data *d, const gsl_vector *x,
+static double kk_residuals(const struct kk_data *d, const double *x,
 			   const double *tau, int m, double *rr, double *ri)
 {
 	double worst = 0;
@@ -151,14 +196,14 @@ static double kk_residuals(const struct kk_data *d, const gsl_vector *x,
 	int k;
 
 	for (i = 0; i < d->n; i++) {
-		double w = d->w[i], zr = x->data[0];
-		double zi = w * x->data[m + 1] - x->data[m + 2] / w;
+		double w = d->w[i], zr = x[0];
+		double zi = w * x[m + 1] - x[m + 2] / w;
 
 		for (k = 0; k < m; k++) {
 			double wt = w * tau[k], den = 1 + wt * wt;
 
-			zr += x->data[1 + k] / den;
-			zi -= x->data[1 + k] * wt / den;
+			zr += x[1 + k] / den;
+			zi -= x[1 + k] * wt / den;
 		}
 		zr = (d->zr[i] - zr) / d->mod[i];
 		zi = (d->zi[i] - zi) / d->mod[i];
@@ -229,8 +274,7 @@ int bg_kk_test_residuals(const bg_spectrum *s, double limit,
 			 size_t *nres, bg_error *err)
 {
 	struct kk_data d = { 0, NULL, NULL, NULL, NULL, NULL };
-	double tau[KK_MAX_M], mu = 1;
-	gsl_vector *x = NULL;
+	double tau[KK_MAX_M], x[KK_MAX_M + 3], mu = 1, *A = NULL;
 	int m = 0, mmax, mmin, rc;
 
 	memset(out, 0, sizeof *out);
@@ -244,13 +288,18 @@ int bg_kk_test_residuals(const bg_spectrum *s, double limit,
 	mmax = (int)(d.n < KK_MAX_M ? d.n : KK_MAX_M);
 	mmin = (int)ceil(KK_MIN_PER_DECADE * log10(d.w[0] / d.w[d.n - 1]));
 	mmin = mmin < mmax ? mmin : mmax;
+	/* scratch for the largest problem, and the right-hand side */
+	A = malloc(2 * d.n * ((size_t)mmax + 4) * sizeof *A);
+	if (!A) {
+		rc = bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
+				  _("out of memory"));
+		goto out;
+	}
 	/* below the floor mu is not consulted, so start solving there */
 	m = mmin > 1 ? mmin - 1 : 0;
 	while ((mu > BG_KK_MU_C || m < mmin) && m < mmax) {
-		gsl_vector_free(x);
-		x = NULL;
 		m++;
-		if ((rc = kk_solve(&d, m, &x, &mu, tau)) < 0) {
+		if ((rc = kk_solve(&d, m, A + 2 * d.n, A, x, &mu, tau)) < 0) {
 			bg_error_set(err, rc, NULL, 0, 0,
 				     _("Lin-KK least squares failed at M = "
 				       "%d"), m);
@@ -267,7 +316,7 @@ int bg_kk_test_residuals(const bg_spectrum *s, double limit,
 		*nres = d.n;
 	rc = 0;
 out:
-	gsl_vector_free(x);
+	free(A);
 	free(d.w);
 	free(d.idx);
 	return rc;
