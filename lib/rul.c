@@ -37,7 +37,8 @@ static double days_at(const bg_fade_result *r, double x, double cpd)
 }
 
 /* Value and standard deviation of a new observation at x (sd is NAN
- * when the covariance is unknown). */
+ * when the covariance is unknown; with sd NULL only the value is
+ * computed, which the median crossing needs). */
 static int eval_at(const bg_fade_result *r, const struct bg_fade_eq *eq,
 		   double x, double cpd, double *y, double *sd)
 {
@@ -56,7 +57,9 @@ static int eval_at(const bg_fade_result *r, const struct bg_fade_eq *eq,
 	in.d = &d;
 	in.ld = &ld;
 	in.tk = &tk;
-	eq->fn(r->param, &in, y, g);
+	eq->fn(r->param, &in, y, sd ? g : NULL);
+	if (!sd)
+		return 0;
 	for (j = 0; j < np; j++)
 		for (k = 0; k < np; k++)
 			v += g[j] * r->covar[j][k] * g[k];
@@ -64,11 +67,23 @@ static int eval_at(const bg_fade_result *r, const struct bg_fade_eq *eq,
 	return 0;
 }
 
+/* The quantile is asked for again and again with the same level and
+ * degrees of freedom (every RUL of a module, every prediction of a
+ * curve), and GSL's inversion is iterative: keep the last answer, per
+ * thread since grading runs workers. */
 static double tquant(const bg_fade_result *r, double p)
 {
+	static _Thread_local double last_p = NAN, last_dof = NAN, last_t;
 	double dof = r->dof;
 
-	return dof >= 1 ? gsl_cdf_tdist_Pinv(p, dof) : NAN;
+	if (!(dof >= 1))
+		return NAN;
+	if (p != last_p || dof != last_dof) {
+		last_t = gsl_cdf_tdist_Pinv(p, dof);
+		last_p = p;
+		last_dof = dof;
+	}
+	return last_t;
 }
 
 int bg_fade_predict(const bg_fade_result *fit, double x, double level,
@@ -91,9 +106,9 @@ int bg_fade_predict(const bg_fade_result *fit, double x, double level,
 static int past(const bg_fade_result *r, const struct bg_fade_eq *eq,
 		double x, double cpd, double thr, double q)
 {
-	double y, sd, dir = r->resistance ? 1 : -1;
+	double y, sd = 0, dir = r->resistance ? 1 : -1;
 
-	if (eval_at(r, eq, x, cpd, &y, &sd) < 0)
+	if (eval_at(r, eq, x, cpd, &y, q != 0 ? &sd : NULL) < 0)
 		return -1;
 	if (q != 0)
 		y += dir * q * sd;
@@ -144,7 +159,8 @@ static double years(const bg_fade_result *r, double rul, double cpd)
 	return rul / (cpd * DAYS_PER_YEAR);
 }
 
-void bg_fade_rul_fill(bg_fade_result *r, double thr, double cpd)
+/* As bg_fade_rul_fill; the optimistic P90 crossing only when p90. */
+static void rul_fill(bg_fade_result *r, double thr, double cpd, int p90)
 {
 	double q = tquant(r, 0.9);
 
@@ -156,7 +172,8 @@ void bg_fade_rul_fill(bg_fade_result *r, double thr, double cpd)
 	int p10_known = isfinite(q) && isfinite(r->covar[0][0]);
 
 	r->eol_cycle_p10 = p10_known ? crossing(r, cpd, thr, q) : NAN;
-	r->eol_cycle_p90 = p10_known ? crossing(r, cpd, thr, -q) : NAN;
+	r->eol_cycle_p90 = p10_known && p90 ? crossing(r, cpd, thr, -q) :
+			   NAN;
 	r->rul_cycles_p50 = fmax(0, r->eol_cycle_p50 - r->last_cycle);
 	r->rul_cycles_p10 = fmax(0, r->eol_cycle_p10 - r->last_cycle);
 	if (isnan(r->eol_cycle_p50))
@@ -167,6 +184,11 @@ void bg_fade_rul_fill(bg_fade_result *r, double thr, double cpd)
 	r->rul_years_p10 = years(r, r->rul_cycles_p10, cpd);
 	r->rul_beyond_horizon = isnan(r->eol_cycle_p50) ||
 				(p10_known && isnan(r->eol_cycle_p10));
+}
+
+void bg_fade_rul_fill(bg_fade_result *r, double thr, double cpd)
+{
+	rul_fill(r, thr, cpd, 1);
 }
 
 int bg_fade_rul_years(bg_fader *f, const bg_fade_result *fit,
@@ -181,7 +203,8 @@ int bg_fade_rul_years(bg_fader *f, const bg_fade_result *fit,
 	    !isfinite(eol_threshold_ah))
 		return BG_EINVAL;
 	tmp = *fit;
-	bg_fade_rul_fill(&tmp, eol_threshold_ah, cycles_per_day);
+	/* only P50 and P10 are returned: skip the P90 crossing */
+	rul_fill(&tmp, eol_threshold_ah, cycles_per_day, 0);
 	*p50_years = tmp.rul_years_p50;
 	*p10_years = tmp.rul_years_p10;
 	return 0;
