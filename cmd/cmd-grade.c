@@ -66,6 +66,7 @@ struct batch {
 	unsigned long submitted, taken, printed;
 	int closed;
 	const bg_policy *pol;
+	int summary;    /* only table/CSV/explain fields are printed */
 	int setup_rc;
 	bg_error setup_err;
 };
@@ -88,6 +89,8 @@ static void *worker(void *arg)
 
 	bg_error_clear(&err);
 	rc = bg_assessor_new(&a, b->pol, &err);
+	if (a)
+		bg_assessor_set_summary(a, b->summary);
 	pthread_mutex_lock(&b->mu);
 	if (rc && !b->setup_rc) {
 		b->setup_rc = rc;
@@ -476,6 +479,8 @@ int cmd_grade(int argc, char **argv)
 	pthread_cond_init(&b.work, NULL);
 	pthread_cond_init(&b.done, NULL);
 	b.pol = pol;
+	/* the full per-module detail only goes to JSON output and --out */
+	b.summary = ar.fmt != BG_GRADE_JSON && !ar.out;
 	b.window = 4 * (unsigned long)ar.jobs;
 	if (!(b.ring = calloc(b.window, sizeof(*b.ring)))) {
 		rc = BG_EXIT_SOFTWARE;

@@ -52,10 +52,13 @@ double bg_assess_parse_date(const char *s);
 
 /*
  * The module's JSON object (owned by the caller), or NULL when out of
- * memory.  Takes ms->notes over (sets it to NULL).
+ * memory.  Takes ms->notes over (sets it to NULL).  With summary, the
+ * fade, impedance, dcir, history and inputs details are left out (see
+ * bg_assessor_set_summary).
  */
 cJSON *bg_assess_module_json(const bg_policy *p, const struct packdata *pd,
 			     struct module_state *ms, const bg_evidence *ev,
-			     const bg_grade_result *g, const char *scope);
+			     const bg_grade_result *g, const char *scope,
+			     int summary);
 
 #endif

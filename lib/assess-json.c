@@ -309,7 +309,8 @@ static void state_json(cJSON *o, const struct module_state *ms,
 
 cJSON *bg_assess_module_json(const bg_policy *p, const struct packdata *pd,
 			     struct module_state *ms, const bg_evidence *ev,
-			     const bg_grade_result *g, const char *scope)
+			     const bg_grade_result *g, const char *scope,
+			     int summary)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -321,6 +322,8 @@ cJSON *bg_assess_module_json(const bg_policy *p, const struct packdata *pd,
 	state_json(o, ms, ev, p);
 	cJSON_AddItemToObject(o, "notes", ms->notes);
 	ms->notes = NULL;
+	if (summary)
+		return o;
 	cJSON_AddItemToObject(o, "fade", fade_json(ms));
 	cJSON_AddItemToObject(o, "impedance", impedance_json(ms));
 	cJSON_AddItemToObject(o, "dcir", dcir_json(ms));

@@ -44,7 +44,13 @@ struct bg_assessor {
 	const bg_policy *pol;
 	bg_fader *fader;
 	bg_eis_fitter *eis;
+	int summary;
 };
+
+void bg_assessor_set_summary(bg_assessor *a, int summary)
+{
+	a->summary = summary != 0;
+}
 
 int bg_assessor_new(bg_assessor **out, const bg_policy *policy,
 		    bg_error *err)
@@ -563,7 +569,7 @@ static cJSON *module_json(bg_assessor *a, const struct packdata *pd,
 	if (!scope)
 		note(ms, "no BMS history for this module: no traceability");
 	grade_with_rul(a, ms, &ev, g);
-	o = bg_assess_module_json(p, pd, ms, &ev, g, scope);
+	o = bg_assess_module_json(p, pd, ms, &ev, g, scope, a->summary);
 done:
 	if (ms)
 		cJSON_Delete(ms->notes);

@@ -27,6 +27,15 @@ int bg_assessor_new(bg_assessor **out, const bg_policy *policy,
 void bg_assessor_free(bg_assessor *a);
 
 /*
+ * With summary on, each module's object holds only what a grade table
+ * or CSV row shows (identity, grade, applications, rules, state of
+ * health, RUL, notes): the "fade", "impedance", "dcir", "history" and
+ * "inputs" details are left out, which saves most of the JSON work in
+ * batch grading.  Off by default.
+ */
+void bg_assessor_set_summary(bg_assessor *a, int summary);
+
+/*
  * Assess the pack in directory dir.  *out receives a JSON array with
  * one object per module in manifest order (owned by the caller,
  * cJSON_Delete).  A pack that cannot be read (bad manifest, malformed
