@@ -109,6 +109,43 @@ static double kk_norm(const double *v, size_t n)
 	return sqrt(s);
 }
 
+/* c -= tau u (u' c) with u = (1, v[j+1..rows-1]) on rows j.. of c. */
+static void kk_reflect1(const double *v, size_t j, size_t rows, double tau,
+			double *c)
+{
+	double w = c[j];
+	size_t i;
+
+	for (i = j + 1; i < rows; i++)
+		w += v[i] * c[i];
+	w *= tau;
+	c[j] -= w;
+	for (i = j + 1; i < rows; i++)
+		c[i] -= w * v[i];
+}
+
+/* kk_reflect1 on two columns at once, each with the same operations in
+ * the same order (so the same rounding) as one at a time. */
+static void kk_reflect2(const double *v, size_t j, size_t rows, double tau,
+			double *c, double *e)
+{
+	double w = c[j], z = e[j];
+	size_t i;
+
+	for (i = j + 1; i < rows; i++) {
+		w += v[i] * c[i];
+		z += v[i] * e[i];
+	}
+	w *= tau;
+	z *= tau;
+	c[j] -= w;
+	e[j] -= z;
+	for (i = j + 1; i < rows; i++) {
+		c[i] -= w * v[i];
+		e[i] -= z * v[i];
+	}
+}
+
 /*
  * Householder QR least squares (Golub and Van Loan, Matrix
  * Computations, 4th ed., algorithms 5.1.1 and 5.3.2), the same
@@ -135,17 +172,12 @@ static int kk_lsq(double *A, double *b, size_t rows, size_t cols, double *x)
 			v[i] *= s;
 		v[j] = beta;
 		/* apply H = I - tau u u' (u = (1, v[j+1..])) to the rest
-		 * of A and to b */
-		for (k = j + 1; k <= cols; k++) {
-			double *c = k < cols ? A + k * rows : b, w = c[j];
-
-			for (i = j + 1; i < rows; i++)
-				w += v[i] * c[i];
-			w *= tau;
-			c[j] -= w;
-			for (i = j + 1; i < rows; i++)
-				c[i] -= w * v[i];
-		}
+		 * of A and to b, two columns per pass over v */
+		for (k = j + 1; k + 1 <= cols; k += 2)
+			kk_reflect2(v, j, rows, tau, A + k * rows,
+				    k + 1 < cols ? A + (k + 1) * rows : b);
+		if (k == cols)
+			kk_reflect1(v, j, rows, tau, b);
 	}
 	for (j = cols; j-- > 0;) {
 		double s = b[j], rjj = A[j * rows + j];
