@@ -125,9 +125,14 @@ static void kk_reflect1(const double *v, size_t j, size_t rows, double tau,
 }
 
 /* kk_reflect1 on two columns at once, each with the same operations in
- * the same order (so the same rounding) as one at a time. */
-static void kk_reflect2(const double *v, size_t j, size_t rows, double tau,
-			double *c, double *e)
+ * the same order (so the same rounding) as one at a time.  The updates
+ * are element-wise, so letting GCC vectorise them changes no result
+ * (the sums stay in order: no reassociation is allowed). */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("tree-loop-vectorize")))
+#endif
+static void kk_reflect2(const double *restrict v, size_t j, size_t rows,
+			double tau, double *restrict c, double *restrict e)
 {
 	double w = c[j], z = e[j];
 	size_t i;
