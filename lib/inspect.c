@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "battgrade/inspect.h"
-#include "battgrade/number.h"
 #include "i18n.h"
 #include "ingest-int.h"
 
@@ -161,25 +160,16 @@ struct hist {
 	size_t last_module;
 };
 
-/*
- * Quantity q of the current row: the fast exact parser first (this is
- * the hot loop of a long log); on any failure csvin's own parser gives
- * the verdict and the message, so both paths accept the same text.
- */
+/* Quantity q of the current row (NAN when the column is absent, or
+ * empty and not required); csvin's parser is the exact fast one. */
 static int number(const struct hist *h, enum bg_col q, int required,
 		  double *v, bg_error *err)
 {
 	int c = h->m->idx[q], present;
 
-	if (c < 0) {
-		*v = NAN;
-		return 0;
-	}
-	if (bg_parse_double(bg_csv_field(h->r, (size_t)c),
-			    bg_csv_field_len(h->r, (size_t)c), v) == 0 &&
-	    isfinite(*v))
-		return 0;
 	*v = NAN;
+	if (c < 0)
+		return 0;
 	if (required)
 		return bg_csv_double(h->r, (size_t)c, v, err);
 	return bg_csv_double_opt(h->r, (size_t)c, v, &present, err);
@@ -189,7 +179,8 @@ static int number(const struct hist *h, enum bg_col q, int required,
  * 1 when the n bytes at s are a plain decimal, [+-]digits[.digits]
  * with outer blanks: always a finite number, so a column whose value
  * inspect does not need is validated without converting it.  Any other
- * text (exponents, hexadecimal, junk) goes through number().
+ * text (exponents, hexadecimal, junk, empty) goes through number() for
+ * the verdict and the message.
  */
 static int plain_decimal(const char *s, size_t n)
 {
