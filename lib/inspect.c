@@ -218,6 +218,40 @@ static int check_number(const struct hist *h, enum bg_col q, int required,
 	return number(h, q, required, &v, err);
 }
 
+/*
+ * soc_percent within 0..100.  A plain decimal with no minus sign and at
+ * most two integer digits is in range by its shape; anything else is
+ * converted and compared.
+ */
+static int check_soc(const struct hist *h, bg_error *err)
+{
+	int c = h->m->idx[BG_COL_SOC];
+	const char *f;
+	size_t n, k = 0, ints = 0;
+	double v;
+	int rc;
+
+	if (c < 0)
+		return 0;
+	f = bg_csv_field(h->r, (size_t)c);
+	n = bg_csv_field_len(h->r, (size_t)c);
+	while (k < n && (f[k] == ' ' || f[k] == '\t'))
+		k++;
+	if (k < n && f[k] == '+')
+		k++;
+	while (k + ints < n && f[k + ints] >= '0' && f[k + ints] <= '9')
+		ints++;
+	if (ints && ints <= 2 && plain_decimal(f + k, n - k))
+		return 0;
+	if ((rc = number(h, BG_COL_SOC, 0, &v, err)) < 0)
+		return rc;
+	if (v < 0 || v > 100)
+		return bg_csv_error(h->r, (size_t)c, err, BG_EDATA,
+				    _("soc_percent must be within 0..100, "
+				      "not %g"), v);
+	return 0;
+}
+
 static int row_time(const struct hist *h, double *t, bg_error *err)
 {
 	int c = h->m->idx[h->tq];
@@ -275,20 +309,16 @@ static void backward_jump(struct hist *h, double t)
 static int hist_row(struct hist *h, bg_error *err)
 {
 	bg_file_summary *s = h->s;
-	double t, v;
+	double t;
 	int rc;
 
 	if ((rc = row_time(h, &t, err)) < 0 ||
 	    (rc = check_number(h, BG_COL_CURRENT, 1, err)) < 0 ||
 	    (rc = check_number(h, BG_COL_VOLTAGE, 1, err)) < 0 ||
 	    (rc = check_number(h, BG_COL_TEMPERATURE, 0, err)) < 0 ||
-	    (rc = number(h, BG_COL_SOC, 0, &v, err)) < 0 ||
+	    (rc = check_soc(h, err)) < 0 ||
 	    (rc = hist_module(h, err)) < 0)
 		return rc;
-	if (v < 0 || v > 100)
-		return bg_csv_error(h->r, (size_t)h->m->idx[BG_COL_SOC], err,
-				    BG_EDATA, _("soc_percent must be within "
-						"0..100, not %g"), v);
 	if (s->rows && t < h->prev) {
 		if (h->tq == BG_COL_TEST_TIME)
 			return bg_csv_error(h->r, (size_t)h->m->idx[h->tq],
