@@ -682,7 +682,7 @@ static int fit(bg_eis_fitter *f, const bg_spectrum *s, const char *circuit,
 				    _("%zu starting values for %zu "
 				      "parameters"), nguess, f->p);
 	eis_features(&feat, f->pt, f->n, f->circ->narcs, f->pt_tmp);
-	good = fmax(GOOD_RMS, NOISE_FACTOR * noise_estimate(f));
+	good = GOOD_RMS;        /* raised to the noise level when needed */
 	for (k = guess ? -1 : 0; k < MAX_STARTS; k++) {
 		if (k < 0)
 			memcpy(th, guess, f->p * sizeof *th);
@@ -694,6 +694,8 @@ static int fit(bg_eis_fitter *f, const bg_spectrum *s, const char *circuit,
 			memcpy(best_u, u, f->p * sizeof *u);
 		}
 		rms = rel_rms(f, best_u);
+		if (rms >= good && good == GOOD_RMS)
+			good = fmax(GOOD_RMS, NOISE_FACTOR * noise_estimate(f));
 		/* a start that hit the iteration limit still counts when it
 		 * fits to the noise level */
 		any_ok |= ok || (chi2 <= best && rms < good);
