@@ -121,6 +121,62 @@ START_TEST(test_assess_sample_packs_match_truth)
 }
 END_TEST
 
+/*
+ * Summary mode (table and CSV output): the same module objects without
+ * the fade, impedance, dcir, history and inputs details; every field it
+ * keeps is exactly the full object's.
+ */
+START_TEST(test_assess_summary_matches_full)
+{
+	static const char *const details[] = { "fade", "impedance", "dcir",
+					       "history", "inputs" };
+	char *dir = path_of(packs[_i], NULL);
+	cJSON *full, *sum;
+	const cJSON *f, *m, *item;
+	bg_assessor *a;
+	bg_policy *pol;
+	bg_error err;
+	size_t k;
+	int n = 0;
+
+	ck_assert_int_eq(bg_policy_load(&pol, "default", &err), 0);
+	ck_assert_int_eq(bg_assessor_new(&a, pol, &err), 0);
+	if (bg_assess_pack(a, dir, &full, &err))
+		ck_abort_msg("%s: %s", dir, err.msg);
+	bg_assessor_set_summary(a, 1);
+	if (bg_assess_pack(a, dir, &sum, &err))
+		ck_abort_msg("%s: %s", dir, err.msg);
+	ck_assert_int_eq(cJSON_GetArraySize(full), cJSON_GetArraySize(sum));
+	ck_assert_int_gt(cJSON_GetArraySize(sum), 0);
+	m = sum->child;
+	cJSON_ArrayForEach(f, full) {
+		for (k = 0; k < sizeof(details) / sizeof(details[0]); k++) {
+			ck_assert_ptr_nonnull(
+				cJSON_GetObjectItemCaseSensitive(f, details[k]));
+			ck_assert_ptr_null(
+				cJSON_GetObjectItemCaseSensitive(m, details[k]));
+		}
+		ck_assert_ptr_nonnull(cJSON_GetObjectItemCaseSensitive(m,
+								       "grade"));
+		cJSON_ArrayForEach(item, m) {
+			ck_assert_msg(cJSON_Compare(item,
+				cJSON_GetObjectItemCaseSensitive(f,
+								 item->string),
+				1), "%s: field %s differs", packs[_i],
+				item->string);
+			n++;
+		}
+		m = m->next;
+	}
+	ck_assert_int_gt(n, 0);
+	cJSON_Delete(full);
+	cJSON_Delete(sum);
+	bg_assessor_free(a);
+	bg_policy_free(pol);
+	free(dir);
+}
+END_TEST
+
 /* Without the sample packs the comparison cannot run: say so (77). */
 static int have_packs(void)
 {
@@ -146,6 +202,8 @@ int main(void)
 		return 77;
 	}
 	tcase_add_loop_test(tc, test_assess_sample_packs_match_truth, 0,
+			    sizeof(packs) / sizeof(packs[0]));
+	tcase_add_loop_test(tc, test_assess_summary_matches_full, 0,
 			    sizeof(packs) / sizeof(packs[0]));
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
