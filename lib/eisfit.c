@@ -34,6 +34,7 @@
 #include "battgrade/eisfit.h"
 #include "circuit-int.h"
 #include "eisstart-int.h"
+#include "nlchol-int.h"
 #include "i18n.h"
 
 #define MAXP BG_CIRCUIT_MAX_PARAMS
@@ -217,7 +218,8 @@ static int set_workspace(bg_eis_fitter *f, bg_error *err)
 	if (f->covar)
 		gsl_matrix_free(f->covar);
 	par.trs = gsl_multifit_nlinear_trs_lm;
-	par.solver = gsl_multifit_nlinear_solver_cholesky;
+	/* GSL's cholesky solver, bit-identical and cheaper */
+	par.solver = &bg_nlinear_solver_cholesky;
 	par.scale = &scale_more_fast;
 	f->ws = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &par,
 					   rows, f->p);

@@ -26,6 +26,7 @@
 #include <gsl/gsl_multifit_nlinear.h>
 
 #include "fade-int.h"
+#include "nlchol-int.h"
 #include "i18n.h"
 
 #define MAX_COMBOS 32
@@ -391,182 +392,6 @@ static size_t best_starts(bg_fader *f, size_t *best, size_t nbest,
 
 /* ---- the trust-region fit ------------------------------------------ */
 
-/*
- * The normal-equations solver of the trust-region steps: GSL 2.7's
- * "cholesky" solver (J'J by dsyrk, J'J + mu D'D = L L' by the level-2
- * Cholesky, -J'f by dgemv, two triangular solves; Golub and Van Loan,
- * Matrix Computations, 4th ed., 4.2.5 and 3.1) written out with the same
- * operations in the same order, so the same rounding: on these tiny
- * problems (n about 11, p <= 5) GSL's generic BLAS and view layers cost
- * more than the arithmetic.  The fits are sensitive to rounding (a fit
- * pushed against a bound stops by cost flatness), so bit-identical
- * results matter: fade parameters, covariances and grades were compared
- * byte for byte with GSL's solver.  Not positive definite: GSL_EDOM, as
- * GSL's.  rcond (not used by the fits) goes through GSL.
- */
-struct chol {
-	size_t p;
-	double *jtj, *l, *rhs;       /* p x p lower, p x p lower, p */
-	gsl_matrix *mc;              /* for rcond */
-	gsl_permutation *perm;
-	gsl_vector *work;
-};
-
-static void chol_free(void *vs)
-{
-	struct chol *s = vs;
-
-	if (!s)
-		return;
-	free(s->jtj);
-	gsl_matrix_free(s->mc);
-	gsl_permutation_free(s->perm);
-	gsl_vector_free(s->work);
-	free(s);
-}
-
-static void *chol_alloc(const size_t n, const size_t p)
-{
-	struct chol *s = calloc(1, sizeof(*s));
-
-	(void)n;
-	if (!s)
-		return NULL;
-	s->p = p;
-	s->jtj = malloc((2 * p * p + p) * sizeof(double));
-	s->mc = gsl_matrix_alloc(p, p);
-	s->perm = gsl_permutation_alloc(p);
-	s->work = gsl_vector_alloc(3 * p);
-	if (!s->jtj || !s->mc || !s->perm || !s->work) {
-		chol_free(s);
-		return NULL;
-	}
-	s->l = s->jtj + p * p;
-	s->rhs = s->l + p * p;
-	return s;
-}
-
-static int chol_init(const void *vt, void *vs)
-{
-	const gsl_multifit_nlinear_trust_state *t = vt;
-	struct chol *s = vs;
-	const gsl_matrix *J = t->J;
-	size_t a, b, i, p = s->p;
-
-	for (a = 0; a < p; a++)
-		for (b = 0; b <= a; b++) {
-			double sum = 0;
-
-			for (i = 0; i < J->size1; i++)
-				sum += J->data[i * J->tda + a] *
-				       J->data[i * J->tda + b];
-			s->jtj[a * p + b] = sum;
-		}
-	return GSL_SUCCESS;
-}
-
-/* J'J + mu D'D into the lower triangle of a (row stride p). */
-static void chol_augment(const struct chol *s, double mu,
-			 const gsl_vector *d, double *a, size_t tda)
-{
-	size_t i, j, p = s->p;
-
-	for (i = 0; i < p; i++)
-		for (j = 0; j <= i; j++)
-			a[i * tda + j] = s->jtj[i * p + j];
-	if (mu != 0)
-		for (i = 0; i < p; i++)
-			a[i * tda + i] += mu * d->data[i * d->stride] *
-					  d->data[i * d->stride];
-}
-
-static int chol_presolve(const double mu, const void *vt, void *vs)
-{
-	const gsl_multifit_nlinear_trust_state *t = vt;
-	struct chol *s = vs;
-	double *l = s->l;
-	size_t i, j, k, p = s->p;
-
-	chol_augment(s, mu, t->diag, l, p);
-	for (j = 0; j < p; j++) {
-		double ajj, r;
-
-		for (i = j; i < p; i++) {
-			double sum = 0;
-
-			for (k = 0; k < j; k++)
-				sum += l[i * p + k] * l[j * p + k];
-			l[i * p + j] -= sum;
-		}
-		ajj = l[j * p + j];
-		if (ajj <= 0)
-			return GSL_EDOM;
-		r = 1.0 / sqrt(ajj);
-		for (i = j; i < p; i++)
-			l[i * p + j] *= r;
-	}
-	return GSL_SUCCESS;
-}
-
-static int chol_solve(const gsl_vector *f, gsl_vector *x, const void *vt,
-		      void *vs)
-{
-	const gsl_multifit_nlinear_trust_state *t = vt;
-	const gsl_matrix *J = t->J;
-	struct chol *s = vs;
-	double *l = s->l, *y = s->rhs;
-	size_t i, k, p = s->p;
-
-	/* rhs = -J' f, row by row as dgemv (skipping zero residuals) */
-	for (k = 0; k < p; k++)
-		y[k] = 0;
-	for (i = 0; i < J->size1; i++) {
-		double fi = -f->data[i * f->stride];
-
-		if (fi == 0)
-			continue;
-		for (k = 0; k < p; k++)
-			y[k] += fi * J->data[i * J->tda + k];
-	}
-	for (i = 0; i < p; i++) {            /* L z = rhs */
-		double v = y[i];
-
-		for (k = 0; k < i; k++)
-			v -= l[i * p + k] * y[k];
-		y[i] = v / l[i * p + i];
-	}
-	for (i = p; i-- > 0;) {              /* L' x = z */
-		double v = y[i];
-
-		for (k = i + 1; k < p; k++)
-			v -= l[k * p + i] * y[k];
-		y[i] = v / l[i * p + i];
-	}
-	for (k = 0; k < p; k++)
-		x->data[k * x->stride] = y[k];
-	return GSL_SUCCESS;
-}
-
-static int chol_rcond(double *rcond, void *vs)
-{
-	struct chol *s = vs;
-	gsl_vector_view d = gsl_vector_view_array(s->rhs, s->p);
-	double rc;
-	int st;
-
-	gsl_vector_set_zero(&d.vector);
-	chol_augment(s, 0, &d.vector, s->mc->data, s->mc->tda);
-	if ((st = gsl_linalg_mcholesky_decomp(s->mc, s->perm, NULL)) ||
-	    (st = gsl_linalg_mcholesky_rcond(s->mc, s->perm, &rc, s->work)))
-		return st;
-	*rcond = sqrt(rc);
-	return GSL_SUCCESS;
-}
-
-static const gsl_multifit_nlinear_solver chol_solver = {
-	"bg_cholesky", chol_alloc, chol_init, chol_presolve, chol_solve,
-	chol_rcond, chol_free
-};
 
 
 static gsl_multifit_nlinear_workspace *workspace(bg_fader *f, size_t p)
@@ -579,7 +404,7 @@ static gsl_multifit_nlinear_workspace *workspace(bg_fader *f, size_t p)
 	if (f->ws[k][p])
 		gsl_multifit_nlinear_free(f->ws[k][p]);
 	par = gsl_multifit_nlinear_default_parameters();
-	par.solver = &chol_solver;
+	par.solver = &bg_nlinear_solver_cholesky;
 	/* Powell's dogleg takes the full Gauss-Newton step inside the
 	 * trust region: from a pre-fit's optimum the polish on the whole
 	 * history converges in 2-3 iterations (Levenberg-Marquardt's
