@@ -770,6 +770,17 @@ static int row_track(bg_history *h, bg_csv *r, const struct hist_cols *c,
 	return 0;
 }
 
+/* The number columns are converted as libcsv hands them over (no copy
+ * of their text); an ISO time column stays text. */
+static int set_numeric(const bg_history *h, bg_csv *r,
+		       const struct hist_cols *c, bg_error *err)
+{
+	int cols[5] = { h->time_kind == TIME_ISO ? -1 : c->time, c->i, c->v,
+			c->temp, c->soc };
+
+	return bg_csv_set_numeric(r, cols, 5, err);
+}
+
 static int feed(bg_history *h, bg_csv *r, bg_error *err)
 {
 	struct hist_cols c;
@@ -784,6 +795,8 @@ static int feed(bg_history *h, bg_csv *r, bg_error *err)
 		h->had_module_col = 1;
 	else
 		h->had_plain_rows = 1;
+	if ((rc = set_numeric(h, r, &c, err)) < 0)
+		return rc;
 	while ((rc = bg_csv_next(r, err)) > 0) {
 		if ((rc = read_row(h, r, &c, &row, err)) < 0 ||
 		    (rc = row_track(h, r, &c, &t, err)) < 0)
