@@ -209,7 +209,7 @@ END_TEST
 /* Read all of buf twice, as text and with numeric columns 0 and 2
  * (bg_csv_set_numeric); both must agree row by row: values, presence,
  * lines, columns, and the same error at the same place. */
-static void same_both_ways(const char *buf, size_t len, int opt)
+static int same_both_ways(const char *buf, size_t len, int opt)
 {
 	static const int cols[] = { 0, 2, -1 };
 	bg_csv *a, *b;
@@ -237,7 +237,7 @@ static void same_both_ways(const char *buf, size_t len, int opt)
 				 : bg_csv_double(b, i, &vb, &eb);
 			if (ra != rb || ra < 0)
 				goto out;
-			diff += pa != pb || va != vb;
+			diff += pa != pb || memcmp(&va, &vb, sizeof(va)) != 0;
 		}
 	}
 out:
@@ -251,6 +251,7 @@ out:
 	}
 	bg_csv_close(a);
 	bg_csv_close(b);
+	return n;
 }
 
 /* The big log with data row k replaced by text. */
@@ -303,6 +304,40 @@ START_TEST(test_csvin_bulk_numeric_same)
 }
 END_TEST
 
+/* Random short decimals (signs, leading zeros, dots at either end, up
+ * to 16 characters): bit for bit the same value both ways. */
+START_TEST(test_csvin_bulk_numeric_random)
+{
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	unsigned long x = 12345;
+	int i, k, n, dot;
+
+	fputs("a,b,c\n", f);
+	for (i = 0; i < 30000; i++) {
+		for (k = 0; k < 3; k++) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			n = 1 + (int)(x >> 60);
+			if ((x >> 20) % 3 == 0)
+				fputc('-', f);
+			fputc('0' + (int)((x >> 40) % 10), f);
+			for (dot = 0; n > 1; n--) {
+				x = x * 6364136223846793005UL + 1;
+				if ((x >> 59) == 0 && !dot++)
+					fputc('.', f);
+				else
+					fputc('0' + (int)((x >> 33) % 10), f);
+			}
+			fputc(k < 2 ? ',' : '\n', f);
+		}
+	}
+	fclose(f);
+	ck_assert_int_eq(same_both_ways(buf, len, 1), 30000);
+	free(buf);
+}
+END_TEST
+
 static Suite *bulk_suite(void)
 {
 	Suite *s = suite_create("csvin_bulk");
@@ -313,6 +348,7 @@ static Suite *bulk_suite(void)
 	tcase_add_test(tc, test_csvin_bulk_errors_deep);
 	tcase_add_test(tc, test_csvin_bulk_quotes_midway);
 	tcase_add_test(tc, test_csvin_bulk_numeric_same);
+	tcase_add_test(tc, test_csvin_bulk_numeric_random);
 	suite_add_tcase(s, tc);
 	return s;
 }
