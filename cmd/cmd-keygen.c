@@ -54,12 +54,13 @@ int cmd_keygen(int argc, char **argv)
 			cmd_warn(_("keygen: neither XDG_CONFIG_HOME nor HOME is set: use --out DIR"));
 			return BG_EXIT_USAGE;
 		}
-		if (certcmd_mkdirs(defdir, 0700) < 0) {
-			cmd_warn(_("keygen: cannot create '%s': %s"), defdir,
-				 strerror(errno));
-			return BG_EXIT_CANTCREAT;
-		}
 		dir = defdir;
+	}
+	/* a new key directory is private to its owner, like the default */
+	if (certcmd_mkdirs(dir, 0700) < 0) {
+		cmd_warn(_("keygen: cannot create '%s': %s"), dir,
+			 strerror(errno));
+		return BG_EXIT_CANTCREAT;
 	}
 	rc = bg_key_generate(&pub, dir, &err);
 	if (rc < 0) {

@@ -5,8 +5,6 @@
 
 mode() { stat -c %a "$1"; }
 
-run "$BATTGRADE" keygen --out "$TMP/k"
-expect_status 73 "keygen into a missing directory"
 
 mkdir "$TMP/k"
 run "$BATTGRADE" keygen --out "$TMP/k"
@@ -51,4 +49,11 @@ expect_status 64 "operand"
 run "$BATTGRADE" keygen --help
 expect_status 0 "--help"
 expect_out "usage: battgrade keygen \[--out DIR\]"
+# --out creates a missing directory, private to its owner.
+run "$BATTGRADE" keygen --out "$TMP/new/keys"
+expect_status 0 "keygen into a new directory"
+checks=$((checks + 1))
+[ "$(stat -c %a "$TMP/new/keys")" = 700 ] || fail "new key directory not 0700"
+checks=$((checks + 1))
+[ "$(stat -c %a "$TMP/new/keys/battgrade.key")" = 600 ] || fail "key not 0600"
 finish
