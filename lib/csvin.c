@@ -92,6 +92,7 @@ struct bg_csv {
 	size_t ncols;
 	unsigned char *numeric; /* per header column: 1 = convert in the
 				   field callback (bg_csv_set_numeric) */
+	size_t nnumeric;        /* entries in numeric: 0 or ncols */
 };
 
 /* What the field callback did with a field. */
@@ -267,10 +268,11 @@ static int convert_field(bg_csv *r, const void *s, size_t len)
 static void on_field(void *s, size_t len, void *data)
 {
 	bg_csv *r = data;
+	size_t j = r->qnf - r->bf; /* the field's index in its row */
 
 	if (r->overflow)
 		return;
-	if (r->bulk && r->qnf == r->bf) {
+	if (j == 0 && r->bulk) {
 		r->row_line = r->line;
 		r->col_run = 1;
 	}
@@ -278,7 +280,7 @@ static void on_field(void *s, size_t len, void *data)
 		set_overflow(r, 1, r->line, r->col_run);
 		return;
 	}
-	if (r->qnf - r->bf >= r->o.max_fields) {
+	if (j >= r->o.max_fields) {
 		set_overflow(r, 2, r->row_line, 0);
 		return;
 	}
@@ -288,12 +290,12 @@ static void on_field(void *s, size_t len, void *data)
 		set_overflow(r, 4, r->line, 0);
 		return;
 	}
-	if (r->numeric && r->qnf - r->bf < r->ncols &&
-	    r->numeric[r->qnf - r->bf] && convert_field(r, s, len))
-		return;
-	if (!r->numeric || r->qnf - r->bf >= r->ncols ||
-	    !r->numeric[r->qnf - r->bf])
+	if (j < r->nnumeric && r->numeric[j]) {
+		if (convert_field(r, s, len))
+			return;
+	} else {
 		r->qst[r->qnf] = ST_TEXT;
+	}
 	if (len <= 16) { /* most fields: cheaper than a call to memcpy */
 		char *d = r->row + r->rowlen;
 		const char *src = s;
@@ -954,5 +956,6 @@ int bg_csv_set_numeric(bg_csv *r, const int *cols, size_t n, bg_error *err)
 	for (k = 0; k < n; k++)
 		if (cols[k] >= 0 && (size_t)cols[k] < r->ncols)
 			r->numeric[cols[k]] = 1;
+	r->nnumeric = r->numeric ? r->ncols : 0;
 	return 0;
 }
