@@ -191,6 +191,36 @@ static inline int parse_number(const char *s, size_t n, double *out)
 }
 
 /*
+ * Eight ASCII digits at p as one number, with three multiplications
+ * instead of eight steps (timestamps have ten digits): 0 when they are
+ * not all digits.  The digit test and the folding are D. Lemire's
+ * ("Faster integer parsing", 2018; simdjson's
+ * parse_eight_digits_unrolled).  Little-endian only.
+ */
+static inline int eight_digits(const unsigned char *p, uint64_t *out)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t mask = 0x000000FF000000FFULL;
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	if (((v & 0xF0F0F0F0F0F0F0F0ULL) |
+	     (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
+	    0x3333333333333333ULL)
+		return 0;
+	v -= 0x3030303030303030ULL;
+	v = v * 10 + (v >> 8);
+	*out = ((v & mask) * (100 + (1000000ULL << 32)) +
+		((v >> 16) & mask) * (1 + (10000ULL << 32))) >> 32;
+	return 1;
+#else
+	(void)p;
+	(void)out;
+	return 0;
+#endif
+}
+
+/*
  * The common field of a log, [-]digits[.digits] in at most 15 bytes
  * (so at most 15 digits), in one pass; -1 for anything else, which
  * parse_number() then reads.  The value is bit for bit the one
@@ -213,6 +243,8 @@ static inline int plain_decimal(const unsigned char *p, size_t n,
 		p++;
 	}
 	d0 = p;
+	if (e - p >= 8 && eight_digits(p, &m))
+		p += 8;
 	while (p < e && (d = (unsigned)*p - '0') < 10) {
 		m = 10 * m + d;
 		p++;
