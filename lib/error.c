@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <gsl/gsl_errno.h>
 #include <sodium.h>
 
@@ -106,8 +105,6 @@ int bg_init(void)
 		return 0;
 	/* GSL's default handler aborts; we map statuses ourselves. */
 	gsl_set_error_handler_off();
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return BG_EINTERNAL;
 	if (sodium_init() < 0)
 		return BG_EINTERNAL;
 	done = 1;

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "battgrade/inspect.h"
-#include "battgrade/number.h"
 #include "i18n.h"
 #include "ingest-int.h"
 
@@ -161,25 +160,16 @@ struct hist {
 	size_t last_module;
 };
 
-/*
- * Quantity q of the current row: the fast exact parser first (this is
- * the hot loop of a long log); on any failure csvin's own parser gives
- * the verdict and the message, so both paths accept the same text.
- */
+/* Quantity q of the current row (NAN when the column is absent, or
+ * empty and not required); csvin's parser is the exact fast one. */
 static int number(const struct hist *h, enum bg_col q, int required,
 		  double *v, bg_error *err)
 {
 	int c = h->m->idx[q], present;
 
-	if (c < 0) {
-		*v = NAN;
-		return 0;
-	}
-	if (bg_parse_double(bg_csv_field(h->r, (size_t)c),
-			    bg_csv_field_len(h->r, (size_t)c), v) == 0 &&
-	    isfinite(*v))
-		return 0;
 	*v = NAN;
+	if (c < 0)
+		return 0;
 	if (required)
 		return bg_csv_double(h->r, (size_t)c, v, err);
 	return bg_csv_double_opt(h->r, (size_t)c, v, &present, err);
@@ -189,7 +179,8 @@ static int number(const struct hist *h, enum bg_col q, int required,
  * 1 when the n bytes at s are a plain decimal, [+-]digits[.digits]
  * with outer blanks: always a finite number, so a column whose value
  * inspect does not need is validated without converting it.  Any other
- * text (exponents, hexadecimal, junk) goes through number().
+ * text (exponents, hexadecimal, junk, empty) goes through number() for
+ * the verdict and the message.
  */
 static int plain_decimal(const char *s, size_t n)
 {
@@ -225,6 +216,40 @@ static int check_number(const struct hist *h, enum bg_col q, int required,
 				   bg_csv_field_len(h->r, (size_t)c)))
 		return 0;
 	return number(h, q, required, &v, err);
+}
+
+/*
+ * soc_percent within 0..100.  A plain decimal with no minus sign and at
+ * most two integer digits is in range by its shape; anything else is
+ * converted and compared.
+ */
+static int check_soc(const struct hist *h, bg_error *err)
+{
+	int c = h->m->idx[BG_COL_SOC];
+	const char *f;
+	size_t n, k = 0, ints = 0;
+	double v;
+	int rc;
+
+	if (c < 0)
+		return 0;
+	f = bg_csv_field(h->r, (size_t)c);
+	n = bg_csv_field_len(h->r, (size_t)c);
+	while (k < n && (f[k] == ' ' || f[k] == '\t'))
+		k++;
+	if (k < n && f[k] == '+')
+		k++;
+	while (k + ints < n && f[k + ints] >= '0' && f[k + ints] <= '9')
+		ints++;
+	if (ints && ints <= 2 && plain_decimal(f + k, n - k))
+		return 0;
+	if ((rc = number(h, BG_COL_SOC, 0, &v, err)) < 0)
+		return rc;
+	if (v < 0 || v > 100)
+		return bg_csv_error(h->r, (size_t)c, err, BG_EDATA,
+				    _("soc_percent must be within 0..100, "
+				      "not %g"), v);
+	return 0;
 }
 
 static int row_time(const struct hist *h, double *t, bg_error *err)
@@ -284,20 +309,16 @@ static void backward_jump(struct hist *h, double t)
 static int hist_row(struct hist *h, bg_error *err)
 {
 	bg_file_summary *s = h->s;
-	double t, v;
+	double t;
 	int rc;
 
 	if ((rc = row_time(h, &t, err)) < 0 ||
 	    (rc = check_number(h, BG_COL_CURRENT, 1, err)) < 0 ||
 	    (rc = check_number(h, BG_COL_VOLTAGE, 1, err)) < 0 ||
 	    (rc = check_number(h, BG_COL_TEMPERATURE, 0, err)) < 0 ||
-	    (rc = number(h, BG_COL_SOC, 0, &v, err)) < 0 ||
+	    (rc = check_soc(h, err)) < 0 ||
 	    (rc = hist_module(h, err)) < 0)
 		return rc;
-	if (v < 0 || v > 100)
-		return bg_csv_error(h->r, (size_t)h->m->idx[BG_COL_SOC], err,
-				    BG_EDATA, _("soc_percent must be within "
-						"0..100, not %g"), v);
 	if (s->rows && t < h->prev) {
 		if (h->tq == BG_COL_TEST_TIME)
 			return bg_csv_error(h->r, (size_t)h->m->idx[h->tq],

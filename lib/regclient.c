@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <pthread.h>
+
 #include <curl/curl.h>
 #include <sodium.h>
 
@@ -127,13 +129,25 @@ static int setup(bg_regclient *c, bg_error *err)
 	return 0;
 }
 
+static CURLcode curl_init_status = CURLE_FAILED_INIT;
+
+static void curl_init_once(void)
+{
+	curl_init_status = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 int bg_regclient_new(bg_regclient **out, const char *base_url,
 		     const char *ca_file, bg_error *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	bg_regclient *c;
 	size_t n;
 
 	*out = NULL;
+	pthread_once(&once, curl_init_once);
+	if (curl_init_status != CURLE_OK)
+		return bg_error_set(err, BG_EINTERNAL, NULL, 0, 0,
+				    _("cannot initialise libcurl"));
 	if (!base_url || !base_url[0])
 		return bg_error_set(err, BG_ECONFIG, NULL, 0, 0, _("no registry "
 				    "URL: use --registry, BATTGRADE_REGISTRY or "

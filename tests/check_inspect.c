@@ -82,14 +82,16 @@ START_TEST(test_inspect_history_number_forms)
 	static const char in[] =
 		"unix_time_second,current_ampere,voltage_volt,"
 		"temperature_celsius,soc_percent\n"
-		"1.7e9,1e1, 0x10 ,+2.5E1,5e1\n1700000001,-.5,16.,\t25\t,\n";
+		"1.7e9,1e1, 0x10 ,+2.5E1,5e1\n1700000001,-.5,16.,\t25\t,\n"
+		"1700000002,0,16,25,100\n1700000003,0,16,25, +7. \n"
+		"1700000004,0,16,25,-0\n1700000005,0,16,25,100.000\n";
 	bg_file_summary s;
 	bg_error err;
 
 	ck_assert_int_eq(inspect(&s, in, NULL, BG_SCHEMA_UNKNOWN, &err), 0);
-	ck_assert_uint_eq(s.rows, 2);
+	ck_assert_uint_eq(s.rows, 6);
 	ck_assert_double_eq(s.time_first_s, 1.7e9);
-	ck_assert_double_eq(s.time_last_s, 1700000001);
+	ck_assert_double_eq(s.time_last_s, 1700000005);
 	bg_file_summary_release(&s);
 }
 END_TEST
@@ -120,6 +122,18 @@ static const struct csv_case bad[] = {
 	{ "unix_time_second,current_ampere,voltage_volt,temperature_celsius,"
 	  "soc_percent\n1,1,2,3,101\n", 0, 2, 9,
 	  "soc_percent must be within 0..100" },
+	{ "unix_time_second,current_ampere,voltage_volt,temperature_celsius,"
+	  "soc_percent\n1,1,2,3,99.9\n2,1,2,3,100.5\n", 0, 3, 9,
+	  "soc_percent must be within 0..100, not 100.5" },
+	{ "unix_time_second,current_ampere,voltage_volt,temperature_celsius,"
+	  "soc_percent\n1,1,2,3,5e3\n", 0, 2, 9,
+	  "soc_percent must be within 0..100, not 5000" },
+	{ "unix_time_second,current_ampere,voltage_volt,temperature_celsius,"
+	  "soc_percent\n1,1,2,3,-0.5\n", 0, 2, 9,
+	  "soc_percent must be within 0..100, not -0.5" },
+	{ "unix_time_second,current_ampere,voltage_volt,temperature_celsius,"
+	  "soc_percent\n1,1,2,3,4.5.6\n", 0, 2, 9,
+	  "'4.5.6' is not a number (column 'soc_percent')" },
 	{ "unix_time_second,current_ampere,voltage_volt,temperature_celsius,"
 	  "module_id\n1,1,2,3,A\n2,1,2,3,Z\n", 0, 3, 9,
 	  "module 'Z' is not in the manifest" },

@@ -44,16 +44,14 @@ END_TEST
 /* BDF's own sample file with preferred labels (shared data), as is. */
 START_TEST(test_pulse_bdf_sample)
 {
-	const char *data = getenv("BG_SHARED_DATA");
+	const char *top = getenv("BG_TOP_SRCDIR");
 	char path[1024];
 	bg_pulse_set *set = NULL;
 	bg_error err;
 
-	if (!data || !*data) {
-		fprintf(stderr, "BG_SHARED_DATA unset: skipping BDF sample\n");
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/formats/bdf/sample.bdf.csv", data);
+	/* a copy of the shared BDF sample (tests/fixtures/formats/README) */
+	snprintf(path, sizeof(path), "%s/tests/fixtures/formats/sample.bdf.csv",
+		 top ? top : ".");
 	ck_assert_int_eq(bg_pulse_load(&set, path, NULL, &err), 0);
 	ck_assert_uint_eq(set->nseries, 1);
 	ck_assert_uint_gt(set->series[0].n, 1);
@@ -67,17 +65,16 @@ END_TEST
  * loader must find the backward step, not hide it. */
 START_TEST(test_pulse_bdf_time_bug)
 {
-	const char *data = getenv("BG_SHARED_DATA");
+	const char *top = getenv("BG_TOP_SRCDIR");
 	char path[1024];
 	bg_pulse_set *set = NULL;
 	bg_error err;
 
-	if (!data || !*data) {
-		fprintf(stderr, "BG_SHARED_DATA unset: skipping Neware file\n");
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/formats/bdf/SINTEF__SLPBA842124HV__"
-		 "2024-10-23__Rate_25degC__Neware__Time_Bug.bdf.csv", data);
+	/* the first 800 lines of the shared Neware file: they hold its
+	 * first backward step (tests/fixtures/formats/README) */
+	snprintf(path, sizeof(path), "%s/tests/fixtures/formats/SINTEF__"
+		 "SLPBA842124HV__Neware__Time_Bug.head800.bdf.csv",
+		 top ? top : ".");
 	ck_assert_int_eq(bg_pulse_load(&set, path, NULL, &err), BG_EDATA);
 	ck_assert(strstr(err.msg, "test time goes backwards") != NULL);
 	ck_assert_uint_gt(err.line, 2);

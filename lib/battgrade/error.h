@@ -74,8 +74,10 @@ const char *bg_strerror(int code);
 
 /*
  * Initialise the library once per process: turn off GSL's aborting
- * error handler and initialise libcurl and libsodium.  Returns 0 or
- * BG_EINTERNAL.
+ * error handler and initialise libsodium.  Returns 0 or BG_EINTERNAL.
+ * libcurl (and the TLS library under it, ~2 MiB of memory) is
+ * initialised on first use by the registry client only, so that the
+ * streaming commands stay small.
  */
 int bg_init(void);
 
