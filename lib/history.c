@@ -217,14 +217,25 @@ static void count_cycle(void *ctx, double from, double to, double count)
 		t->rf_half[k]++;
 }
 
+/* lround(y) clamped to 0..HIST_SOC_LEVELS, without the libm call:
+ * y - trunc(y) is exact for these magnitudes, so ties round away
+ * from zero exactly as lround() does. */
+static long soc_level(double y)
+{
+	long q;
+
+	if (!(y > 0))
+		return 0;
+	if (y >= HIST_SOC_LEVELS)
+		return HIST_SOC_LEVELS;
+	q = (long)y;
+	return y - (double)q >= 0.5 ? q + 1 : q;
+}
+
 static void feed_soc(struct hist_track *t, double soc_frac)
 {
-	long q = lround(soc_frac * HIST_SOC_LEVELS);
+	long q = soc_level(soc_frac * HIST_SOC_LEVELS);
 
-	if (q < 0)
-		q = 0;
-	if (q > HIST_SOC_LEVELS)
-		q = HIST_SOC_LEVELS;
 	if (q != t->soc_q) {
 		t->soc_q = q;
 		bg_rainflow_feed(&t->rf, (double)q);
@@ -233,12 +244,12 @@ static void feed_soc(struct hist_track *t, double soc_frac)
 
 /* ---- events ------------------------------------------------------ */
 
-static void event_close(struct hist_track *t, int type)
+/* Out of line: most samples open and close nothing. */
+static void __attribute__((noinline)) event_end(struct hist_track *t,
+						int type)
 {
 	struct hist_open *o = &t->open[type];
 
-	if (!o->open)
-		return;
 	o->open = 0;
 	if (t->nev == t->evcap && t->evcap < BG_HISTORY_MAX_EVENTS) {
 		size_t n = t->evcap ? 2 * t->evcap : 16;
@@ -262,6 +273,12 @@ static void event_close(struct hist_track *t, int type)
 	}
 }
 
+static inline void event_close(struct hist_track *t, int type)
+{
+	if (t->open[type].open)
+		event_end(t, type);
+}
+
 static void events_close_all(struct hist_track *t)
 {
 	int k;
@@ -272,8 +289,8 @@ static void events_close_all(struct hist_track *t)
 
 /* One sample of an event condition: hi selects max (else min) as the
  * extreme; for over-current the larger magnitude wins. */
-static void event_mark(struct hist_track *t, int type, int on, double time,
-		       double value, unsigned long line)
+static inline void event_mark(struct hist_track *t, int type, int on,
+			      double time, double value, unsigned long line)
 {
 	struct hist_open *o = &t->open[type];
 
@@ -369,9 +386,13 @@ static double time_below(double a, double b, double lim, double dt)
 
 static size_t temp_bin(double temp)
 {
-	double x = floor((temp - HIST_T_LO) / HIST_T_STEP) + 1;
+	/* floor(q) + 1 clamped to the bins; truncation is floor for
+	 * q >= 0, and every q < 0 lands in bin 0. */
+	double q = (temp - HIST_T_LO) / HIST_T_STEP;
 
-	return x < 0 ? 0 : x > HIST_T_BINS - 1 ? HIST_T_BINS - 1 : (size_t)x;
+	if (!(q >= 0))
+		return 0;
+	return q >= HIST_T_BINS - 2 ? HIST_T_BINS - 1 : (size_t)q + 1;
 }
 
 static void crate_time(struct hist_track *t, double imid, double dt)
@@ -770,6 +791,17 @@ static int row_track(bg_history *h, bg_csv *r, const struct hist_cols *c,
 	return 0;
 }
 
+/* The number columns are converted as libcsv hands them over (no copy
+ * of their text); an ISO time column stays text. */
+static int set_numeric(const bg_history *h, bg_csv *r,
+		       const struct hist_cols *c, bg_error *err)
+{
+	int cols[5] = { h->time_kind == TIME_ISO ? -1 : c->time, c->i, c->v,
+			c->temp, c->soc };
+
+	return bg_csv_set_numeric(r, cols, 5, err);
+}
+
 static int feed(bg_history *h, bg_csv *r, bg_error *err)
 {
 	struct hist_cols c;
@@ -784,6 +816,8 @@ static int feed(bg_history *h, bg_csv *r, bg_error *err)
 		h->had_module_col = 1;
 	else
 		h->had_plain_rows = 1;
+	if ((rc = set_numeric(h, r, &c, err)) < 0)
+		return rc;
 	while ((rc = bg_csv_next(r, err)) > 0) {
 		if ((rc = read_row(h, r, &c, &row, err)) < 0 ||
 		    (rc = row_track(h, r, &c, &t, err)) < 0)

@@ -358,6 +358,18 @@ static int sum_history(bg_file_summary *s, bg_csv *r, const bg_colmap *m,
 	    (rc = bg_colmap_require(m, r, BG_COL_TEMPERATURE, err)) < 0)
 		return rc;
 	s->time_col = h.tq;
+	/* convert the numeric columns as libcsv hands them over, without
+	 * copying their text: the checks below then read stored values */
+	{
+		const int num[] = {
+			h.tq == BG_COL_TIMESTAMP ? -1 : m->idx[h.tq],
+			m->idx[BG_COL_CURRENT], m->idx[BG_COL_VOLTAGE],
+			m->idx[BG_COL_TEMPERATURE], m->idx[BG_COL_SOC],
+		};
+
+		if ((rc = bg_csv_set_numeric(r, num, 5, err)) < 0)
+			return rc;
+	}
 	while ((rc = bg_csv_next(r, err)) > 0)
 		if ((rc = hist_row(&h, err)) < 0)
 			return rc;

@@ -206,6 +206,138 @@ START_TEST(test_csvin_bulk_quotes_midway)
 }
 END_TEST
 
+/* Read all of buf twice, as text and with numeric columns 0 and 2
+ * (bg_csv_set_numeric); both must agree row by row: values, presence,
+ * lines, columns, and the same error at the same place. */
+static int same_both_ways(const char *buf, size_t len, int opt)
+{
+	static const int cols[] = { 0, 2, -1 };
+	bg_csv *a, *b;
+	bg_error ea, eb;
+	double va, vb;
+	int ra, rb, pa = 0, pb = 0, n = 0;
+	size_t i, diff = 0; /* asserted once: ck_assert() is costly */
+
+	ck_assert_int_eq(bg_csv_open_mem(&a, "n.csv", buf, len, NULL, &ea), 0);
+	ck_assert_int_eq(bg_csv_open_mem(&b, "n.csv", buf, len, NULL, &eb), 0);
+	ck_assert_int_eq(bg_csv_set_numeric(b, cols, 3, &eb), 0);
+	for (;;) {
+		ra = bg_csv_next(a, &ea);
+		rb = bg_csv_next(b, &eb);
+		if (ra != rb || ra <= 0)
+			break;
+		n++;
+		diff += bg_csv_line(a) != bg_csv_line(b);
+		for (i = 0; i < bg_csv_nfields(a); i++) {
+			diff += bg_csv_column(a, i) != bg_csv_column(b, i);
+			va = vb = -1;
+			ra = opt ? bg_csv_double_opt(a, i, &va, &pa, &ea)
+				 : bg_csv_double(a, i, &va, &ea);
+			rb = opt ? bg_csv_double_opt(b, i, &vb, &pb, &eb)
+				 : bg_csv_double(b, i, &vb, &eb);
+			if (ra != rb || ra < 0)
+				goto out;
+			diff += pa != pb || memcmp(&va, &vb, sizeof(va)) != 0;
+		}
+	}
+out:
+	ck_assert_int_eq(ra, rb);
+	ck_assert_uint_eq(diff, 0);
+	ck_assert_int_gt(n, 0);
+	if (ra < 0) {
+		ck_assert_str_eq(ea.msg, eb.msg);
+		ck_assert_uint_eq(ea.line, eb.line);
+		ck_assert_uint_eq(ea.column, eb.column);
+	}
+	bg_csv_close(a);
+	bg_csv_close(b);
+	return n;
+}
+
+/* The big log with data row k replaced by text. */
+static char *replace_row(const char *log, const unsigned long *lines, int k,
+			 const char *text, size_t *len)
+{
+	const char *s;
+	char *mod;
+	size_t a, b, tl = strlen(text);
+
+	s = log;
+	for (a = 0; a < lines[k] - 1; a++)
+		s = strchr(s, '\n') + 1;
+	a = (size_t)(s - log);
+	b = (size_t)(strchr(s, '\n') - log) + 1;
+	mod = malloc(*len + tl);
+	memcpy(mod, log, a);
+	memcpy(mod + a, text, tl);
+	memcpy(mod + a + tl, log + b, *len - b);
+	*len = a + tl + *len - b;
+	return mod;
+}
+
+START_TEST(test_csvin_bulk_numeric_same)
+{
+	static const char *const rows[] = {
+		"1,2,3\n", "1,2,x\n", "y,2,3\n", " ,2,3\n", "1,2,\n",
+		"1,2,inf\n", "1,2,nan\n", "1,2,1e999\n", "1,2,3x\n",
+		"1,2,x,4\n", "1,2\n", "1,2, -0.25e-3 \n", "\"7\",2,8\n",
+		"12345678901234567890,2,3\n", NULL
+	};
+	static unsigned long lines[NROWS];
+	const char *const *t;
+	size_t len;
+	char *log = make_log(&len, lines), *mod;
+	size_t mlen;
+	int opt;
+
+	same_both_ways(log, len, 0);
+	for (t = rows; *t; t++)
+		for (opt = 0; opt < 2; opt++) {
+			mlen = len;
+			mod = replace_row(log, lines, 9000, *t, &mlen);
+			same_both_ways(mod, mlen, opt);
+			free(mod);
+		}
+	free(log);
+	/* One numeric column: a number is not a blank line. */
+	same_both_ways("v\n5\n\n6\n", 8, 1);
+}
+END_TEST
+
+/* Random short decimals (signs, leading zeros, dots at either end, up
+ * to 16 characters): bit for bit the same value both ways. */
+START_TEST(test_csvin_bulk_numeric_random)
+{
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+	unsigned long x = 12345;
+	int i, k, n, dot;
+
+	fputs("a,b,c\n", f);
+	for (i = 0; i < 30000; i++) {
+		for (k = 0; k < 3; k++) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			n = 1 + (int)(x >> 60);
+			if ((x >> 20) % 3 == 0)
+				fputc('-', f);
+			fputc('0' + (int)((x >> 40) % 10), f);
+			for (dot = 0; n > 1; n--) {
+				x = x * 6364136223846793005UL + 1;
+				if ((x >> 59) == 0 && !dot++)
+					fputc('.', f);
+				else
+					fputc('0' + (int)((x >> 33) % 10), f);
+			}
+			fputc(k < 2 ? ',' : '\n', f);
+		}
+	}
+	fclose(f);
+	ck_assert_int_eq(same_both_ways(buf, len, 1), 30000);
+	free(buf);
+}
+END_TEST
+
 static Suite *bulk_suite(void)
 {
 	Suite *s = suite_create("csvin_bulk");
@@ -215,6 +347,8 @@ static Suite *bulk_suite(void)
 	tcase_add_test(tc, test_csvin_bulk_lines_file);
 	tcase_add_test(tc, test_csvin_bulk_errors_deep);
 	tcase_add_test(tc, test_csvin_bulk_quotes_midway);
+	tcase_add_test(tc, test_csvin_bulk_numeric_same);
+	tcase_add_test(tc, test_csvin_bulk_numeric_random);
 	suite_add_tcase(s, tc);
 	return s;
 }

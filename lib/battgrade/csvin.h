@@ -100,4 +100,16 @@ int bg_csv_double_opt(const bg_csv *r, size_t i, double *out, int *present,
 int bg_csv_error(const bg_csv *r, size_t i, bg_error *err, int code,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/*
+ * Fast path for numeric columns (call after opening, before reading
+ * rows; cols are column indexes, -1 entries ignored).  Those columns
+ * are converted while libcsv hands each field over, without copying
+ * their text: bg_csv_double() and bg_csv_double_opt() then return the
+ * stored value, with exactly the results and errors (file, line,
+ * column) they give otherwise.  For these columns bg_csv_field()
+ * returns "" and bg_csv_field_len() 0, except for a field that is not
+ * a finite number, whose text is kept for the error message.
+ */
+int bg_csv_set_numeric(bg_csv *r, const int *cols, size_t n, bg_error *err);
+
 #endif
