@@ -408,6 +408,19 @@ static double min_known(double a, double b, int b_used)
 	return isfinite(a) && isfinite(b) ? fmin(a, b) : NAN;
 }
 
+/* The policy's horizon bounds every prediction: beyond it the years
+ * are the horizon itself, flagged, never centuries extrapolated from a
+ * cycle-only model at a backup duty of a few cycles a year. */
+static void cap_years(double max, double *p50, double *p10, int *beyond)
+{
+	if (isfinite(*p50) && *p50 > max) {
+		*p50 = max;
+		*beyond = 1;
+	}
+	if (isfinite(*p10) && *p10 > max)
+		*p10 = max;
+}
+
 /* Remaining life under each profile in mask (bit k: profile k). */
 static void rul_profiles(bg_assessor *a, struct module_state *ms,
 			 bg_evidence *ev, unsigned mask)
@@ -436,6 +449,8 @@ static void rul_profiles(bg_assessor *a, struct module_state *ms,
 		ev->rul_p50_years[k] = min_known(c50, r50, ms->have_rfade);
 		ev->rul_p10_years[k] = min_known(c10, r10, ms->have_rfade);
 		ms->beyond[k] = cb && rb;
+		cap_years(p->max_service_years, &ev->rul_p50_years[k],
+			  &ev->rul_p10_years[k], &ms->beyond[k]);
 	}
 }
 

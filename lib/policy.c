@@ -598,7 +598,8 @@ static int parse_top(struct ctx *c, bg_policy *p, const cJSON *root)
 		"impedance", NULL
 	};
 	static const char *const eol_names[] = { "soh_capacity",
-						 "soh_resistance", NULL };
+						 "soh_resistance",
+						 "max_service_years", NULL };
 	static const char *const match_names[] = {
 		"parallel_resistance_spread", "series_capacity_spread", NULL
 	};
@@ -623,6 +624,12 @@ static int parse_top(struct ctx *c, bg_policy *p, const cJSON *root)
 	    (rc = get_number(c, eol, "end_of_life", "soh_resistance", 1, 100,
 			     &p->eol_soh_resistance)))
 		return rc ? rc : BG_ECONFIG;
+	/* optional: the longest second life any prediction may claim */
+	p->max_service_years = 20;
+	if (cJSON_GetObjectItemCaseSensitive(eol, "max_service_years") &&
+	    (rc = get_number(c, eol, "end_of_life", "max_service_years", 1,
+			     100, &p->max_service_years)))
+		return rc;
 	if (!(match = get_typed(c, root, "", "matching", 0)) ||
 	    (rc = only(c, match, "matching", match_names)) ||
 	    (rc = get_number(c, match, "matching",

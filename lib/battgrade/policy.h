@@ -87,6 +87,7 @@ typedef struct bg_policy {
 	char path[512];                /* the file it was read from */
 	char sha256_hex[65];           /* of the file's bytes */
 	double eol_soh_capacity, eol_soh_resistance;
+	double max_service_years;      /* remaining-life horizon (default 20) */
 	double parallel_resistance_spread;  /* matching, DOMAIN.md s. 6 */
 	double series_capacity_spread;
 	size_t nrules;
