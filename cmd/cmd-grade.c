@@ -356,8 +356,9 @@ static int run_batch(struct batch *b, const struct args *ar,
 
 /* ---- options ------------------------------------------------------------ */
 
-static int parse_shard(const char *s, struct args *ar)
+static int parse_shard(const char *arg, struct args *ar)
 {
+	const char *s = arg;
 	char *end;
 	long k, n;
 
@@ -374,7 +375,7 @@ static int parse_shard(const char *s, struct args *ar)
 	ar->shard_n = n;
 	return 0;
 bad:
-	cmd_warn(_("--shard: '%s' is not K/N with 1 <= K <= N"), s);
+	cmd_warn(_("--shard: '%s' is not K/N with 1 <= K <= N"), arg);
 	return -1;
 }
 
