@@ -102,4 +102,18 @@ int hist_parse_iso(const char *s, size_t n, double *out);
 /* The track of a module id, or NULL; the pack track is id "". */
 struct hist_track *hist_find(const bg_history *h, const char *id);
 
+/* One sample of a log, in SI units; line is where it came from (for
+ * clock-jump reports).  temp_ok/soc_ok say whether temp/soc are set. */
+struct hist_row {
+	double time, i, v, temp, soc;
+	int temp_ok, soc_ok;
+	unsigned long line;
+};
+
+/* Integrate the interval since the track's previous sample and update
+ * events, SOC and rainflow with r: the one entry point of every
+ * reader that feeds the pass (history.c's CSV loop, cycler series). */
+void hist_process_row(bg_history *h, struct hist_track *t,
+		      const struct hist_row *r);
+
 #endif

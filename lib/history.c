@@ -488,20 +488,14 @@ static void update_soc(const bg_history *h, struct hist_track *t, double dt,
 	feed_soc(t, soc);
 }
 
-struct hist_row {
-	double time, i, v, temp, soc;
-	int temp_ok, soc_ok;
-	unsigned long line;
-};
-
 static void split_log(struct hist_track *t)
 {
 	events_close_all(t);
 	t->have_prev = 0;
 }
 
-static void process_row(bg_history *h, struct hist_track *t,
-			const struct hist_row *r)
+void hist_process_row(bg_history *h, struct hist_track *t,
+		      const struct hist_row *r)
 {
 	double dt = t->have_prev ? r->time - t->t0 : 0;
 	int integrated = 0;
@@ -822,7 +816,7 @@ static int feed(bg_history *h, bg_csv *r, bg_error *err)
 		if ((rc = read_row(h, r, &c, &row, err)) < 0 ||
 		    (rc = row_track(h, r, &c, &t, err)) < 0)
 			return rc;
-		process_row(h, t, &row);
+		hist_process_row(h, t, &row);
 		if (h->progress && !(++n & 0xffff))
 			h->progress(h->progress_ctx, bg_csv_offset(r));
 	}
