@@ -128,3 +128,26 @@ void bg_rainflow_residue(const bg_rainflow *rf, bg_rainflow_fn fn,
 	if (tmp.stack != rf->stack)
 		free(tmp.stack);
 }
+
+/*
+ * Amzallag et al. (1994): a cycle closed within B stays closed in A++B,
+ * because the four-point rule only ever compares ranges of B's points
+ * with their neighbours and a point of A's residue in front of B's first
+ * point can only widen the outer range; what neither part closed is
+ * B's residue, which meets A's residue exactly as the raw signal would
+ * (the peak-valley filter drops B's first point when it does not turn).
+ * Feeding src's residue and its pending extreme through the filter
+ * therefore leaves rf as if it had seen all of B.
+ */
+void bg_rainflow_append(bg_rainflow *rf, const bg_rainflow *src)
+{
+	size_t i;
+
+	if (!src->started)
+		return;
+	for (i = 0; i < src->n; i++)
+		bg_rainflow_feed(rf, src->stack[i]);
+	if (src->dir != 0)
+		bg_rainflow_feed(rf, src->cur);
+	rf->overflows += src->overflows;
+}

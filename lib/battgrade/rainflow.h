@@ -59,4 +59,16 @@ void bg_rainflow_feed(bg_rainflow *rf, double x);
 void bg_rainflow_residue(const bg_rainflow *rf, bg_rainflow_fn fn,
 			 void *ctx);
 
+/*
+ * Continue rf with a counter src that counted the signal's next part
+ * on its own (from an empty stack): rf then holds the state of one
+ * counter fed both parts in order.  The cycles src closed are its own
+ * business (its fn already received them); rf's fn receives the
+ * cycles that the joint residue closes.  This is the concatenation
+ * rule of Amzallag et al., Int. J. Fatigue 16 (1994) 287: the counts
+ * of A++B are the closed cycles of A, those of B, and the rainflow of
+ * residue(A)++residue(B).  src is not changed.
+ */
+void bg_rainflow_append(bg_rainflow *rf, const bg_rainflow *src);
+
 #endif
