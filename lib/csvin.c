@@ -11,7 +11,9 @@
  * columns for NUL bytes.  Either way errors carry the same line and
  * column, and a row's fields are copied once, into the queue.  Memory
  * is one input buffer plus the queue of one slice: it does not grow
- * with the file.
+ * with the file.  A range reader (bg_csv_open_range) reads its bytes
+ * with pread(), so several of them can share one descriptor, each in
+ * its own thread.
  */
 #include "config.h"
 
@@ -48,6 +50,10 @@ struct bg_csv {
 	bg_csv_opts o;
 	char *name;
 	int fd;                 /* -1 for memory input */
+	int fd_borrowed;        /* range reader: the caller closes fd */
+	int ranged;             /* read [roff, rend) with pread() */
+	unsigned long long roff, rend;
+	int cut;                /* the range ended inside a record */
 	const unsigned char *mem;
 	size_t memlen;
 	unsigned char *buf;     /* file input buffer */
@@ -408,6 +414,24 @@ static int fail(bg_csv *r, bg_error *err, unsigned long line,
 	return bg_error_set(err, BG_EDATA, r->name, line, col, "%s", msg);
 }
 
+/* The next buffer of a range reader: 0 at the range's end. */
+static ssize_t range_read(bg_csv *r)
+{
+	size_t want = INBUF_SIZE;
+	ssize_t n;
+
+	if (r->rend != BG_CSV_TO_EOF && r->rend - r->roff < want)
+		want = (size_t)(r->rend - r->roff);
+	if (want == 0)
+		return 0;
+	do
+		n = pread(r->fd, r->buf, want, (off_t)r->roff);
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		r->roff += (unsigned long long)n;
+	return n;
+}
+
 static int refill(bg_csv *r, bg_error *err)
 {
 	ssize_t n;
@@ -416,9 +440,12 @@ static int refill(bg_csv *r, bg_error *err)
 		r->eof = 1;
 		return 0;
 	}
-	do
-		n = read(r->fd, r->buf, INBUF_SIZE);
-	while (n < 0 && errno == EINTR);
+	if (r->ranged)
+		n = range_read(r);
+	else
+		do
+			n = read(r->fd, r->buf, INBUF_SIZE);
+		while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return bg_error_set(err, BG_EIO, r->name, 0, 0,
 				    _("read failed: %s"), strerror(errno));
@@ -542,8 +569,20 @@ static void compact(bg_csv *r)
 	r->nrows = r->qhead = 0;
 }
 
+/* A range reader stopped by its end (not the file's) inside a record:
+ * libcsv holds a quoted field or part of a row. */
+static int range_cut(const bg_csv *r)
+{
+	return r->ranged && r->rend != BG_CSV_TO_EOF && r->roff == r->rend &&
+	       (r->p.pstate != 0 || r->qnf != r->bf);
+}
+
 static int finish(bg_csv *r, bg_error *err)
 {
+	if (range_cut(r)) {
+		r->cut = 1; /* end of the rows; bg_csv_range_extend() */
+		return 0;
+	}
 	r->fini_done = 1;
 	if (csv_fini(&r->p, on_field, on_row, r) != 0)
 		return fail(r, err, r->row_line, 0,
@@ -676,11 +715,8 @@ static int read_header(bg_csv *r, bg_error *err)
 	return 0;
 }
 
-static int open_common(bg_csv *r, const bg_csv_opts *opts, bg_error *err)
+static int setup(bg_csv *r, const bg_csv_opts *opts, bg_error *err)
 {
-	unsigned long k;
-	int rc;
-
 	if (opts)
 		r->o = *opts;
 	else
@@ -700,6 +736,16 @@ static int open_common(bg_csv *r, const bg_csv_opts *opts, bg_error *err)
 	 * set only where tab is the delimiter. */
 	if (r->o.delim == '\t')
 		csv_set_space_func(&r->p, is_space);
+	return 0;
+}
+
+static int open_common(bg_csv *r, const bg_csv_opts *opts, bg_error *err)
+{
+	unsigned long k;
+	int rc;
+
+	if ((rc = setup(r, opts, err)) < 0)
+		return rc;
 	if (r->fd >= 0 && (rc = refill(r, err)) < 0)
 		return rc;
 	if ((rc = check_start(r, err)) < 0)
@@ -780,13 +826,77 @@ int bg_csv_open_mem(bg_csv **out, const char *name, const void *buf,
 	return 0;
 }
 
+/* Column names of a range that has no header row: copied. */
+static int copy_names(bg_csv *r, const char *const *names, size_t ncols)
+{
+	size_t i;
+
+	if (!ncols || !(r->cols = calloc(ncols, sizeof(*r->cols))))
+		return -1;
+	r->ncols = ncols;
+	for (i = 0; i < ncols; i++)
+		if (!(r->cols[i] = strdup(names[i])))
+			return -1;
+	return 0;
+}
+
+int bg_csv_open_range(bg_csv **out, const char *name, int fd,
+		      unsigned long long off, unsigned long long end,
+		      const char *const *names, size_t ncols,
+		      const bg_csv_opts *opts, bg_error *err)
+{
+	bg_csv *r;
+	int rc;
+
+	*out = NULL;
+	if (!(r = alloc_reader(name)))
+		return bg_error_set(err, BG_ENOMEM, name, 0, 0, "oom");
+	r->fd = fd;
+	r->fd_borrowed = 1;
+	r->ranged = 1;
+	r->roff = off;
+	r->rend = end < off ? off : end;
+	if (!(r->buf = malloc(INBUF_SIZE)) ||
+	    (names && copy_names(r, names, ncols) < 0)) {
+		bg_csv_close(r);
+		return bg_error_set(err, BG_ENOMEM, name, 0, 0, "oom");
+	}
+	r->in = r->buf;
+	rc = names ? setup(r, opts, err) : open_common(r, opts, err);
+	if (rc < 0) {
+		bg_csv_close(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int bg_csv_range_cut(const bg_csv *r)
+{
+	return r->cut;
+}
+
+void bg_csv_range_extend(bg_csv *r, unsigned long long end)
+{
+	if (!r->ranged || end <= r->rend)
+		return;
+	r->rend = end;
+	r->cut = 0;
+	r->eof = 0;
+}
+
+unsigned long bg_csv_newlines(const bg_csv *r)
+{
+	return r->line - 1;
+}
+
 void bg_csv_close(bg_csv *r)
 {
 	size_t i;
 
 	if (!r)
 		return;
-	if (r->fd >= 0)
+	if (r->fd >= 0 && !r->fd_borrowed)
 		close(r->fd);
 	csv_free(&r->p);
 	for (i = 0; r->cols && i < r->ncols; i++)

@@ -2,7 +2,9 @@
  * check_csvin_bulk.c - the reader's bulk path (whole quote-free slices
  * fed to libcsv, lines counted in the row callback) gives the same
  * rows, lines, columns and errors as line-by-line reading, deep into
- * large inputs, across slice and buffer boundaries.
+ * large inputs, across slice and buffer boundaries; range readers
+ * (parts of one file, as parallel history reading uses them) give the
+ * rows and lines of one reader over the whole file.
  */
 #define _GNU_SOURCE
 #include <check.h>
@@ -338,6 +340,150 @@ START_TEST(test_csvin_bulk_numeric_random)
 }
 END_TEST
 
+/* ---- range readers ------------------------------------------------ */
+
+#define RROWS 40000
+
+/* A log with quoted fields, some holding a newline, and CRLF lines. */
+static char *make_quoted_log(size_t *len)
+{
+	static char *buf; /* static: open_memstream keeps its address */
+	FILE *f = open_memstream(&buf, len);
+	int i;
+
+	fputs("t,note,x\n", f);
+	for (i = 0; i < RROWS; i++)
+		fprintf(f, "%d,%s,%d.25%s", i,
+			i % 97 == 5 ? "\"two\nlines\"" : i % 11 ? "plain"
+			: "\"quoted, with comma\"", i % 7,
+			i % 3 ? "\n" : "\r\n");
+	fclose(f);
+	return buf;
+}
+
+struct rrow {
+	unsigned long line;
+	char text[64];
+};
+
+static void rrow_get(bg_csv *r, unsigned long base, struct rrow *o)
+{
+	o->line = bg_csv_line(r) + base;
+	snprintf(o->text, sizeof(o->text), "%s|%s|%s", bg_csv_field(r, 0),
+		 bg_csv_field(r, 1), bg_csv_field(r, 2));
+}
+
+/* Start of the line after byte at (as a chunker finds it, blind to
+ * quotes). */
+static size_t next_line(const char *log, size_t len, size_t at)
+{
+	const char *nl = memchr(log + at, '\n', len - at);
+
+	return nl ? (size_t)(nl - log) + 1 : len;
+}
+
+/* Read the file in ranges cut at cuts[]: lines offset by the newlines
+ * of the ranges before; a range that ends inside a record reads on to
+ * the end of the file and the ranges after it are dropped.  Returns
+ * the rows read; *ncut counts the cuts met. */
+static size_t read_ranges(int fd, const size_t *cuts, size_t ncuts,
+			  struct rrow *rows, int *ncut)
+{
+	const char *names[3];
+	char *keep[3];
+	unsigned long base = 0;
+	size_t n = 0, k, j;
+	bg_error err;
+	bg_csv *r;
+	int rc;
+
+	*ncut = 0;
+	for (k = 0; k <= ncuts; k++) {
+		unsigned long long off = k ? cuts[k - 1] : 0;
+		unsigned long long end = k < ncuts ? cuts[k] : BG_CSV_TO_EOF;
+
+		ck_assert_int_eq(bg_csv_open_range(&r, "q.csv", fd, off, end,
+						   k ? names : NULL, 3, NULL,
+						   &err), 0);
+		if (!k)
+			for (j = 0; j < 3; j++)
+				names[j] = keep[j] =
+					strdup(bg_csv_colname(r, j));
+		for (;;) {
+			while ((rc = bg_csv_next(r, &err)) > 0)
+				rrow_get(r, base, &rows[n++]);
+			ck_assert_int_eq(rc, 0);
+			if (!bg_csv_range_cut(r))
+				break;
+			(*ncut)++;
+			bg_csv_range_extend(r, BG_CSV_TO_EOF);
+			end = BG_CSV_TO_EOF;
+		}
+		base += bg_csv_newlines(r);
+		bg_csv_close(r);
+		if (end == BG_CSV_TO_EOF)
+			break;
+	}
+	for (j = 0; j < 3; j++)
+		free(keep[j]);
+	return n;
+}
+
+START_TEST(test_csvin_range_equals_whole)
+{
+	static struct rrow want[RROWS], got[RROWS + 10];
+	char path[] = "/tmp/bg_rangeXXXXXX";
+	int fd = mkstemp(path), cuts_met = 0, ncut;
+	size_t len, n = 0, cuts[12], k, i;
+	char *log = make_quoted_log(&len);
+	unsigned seed = 99;
+	bg_error err;
+	bg_csv *r;
+	int trial;
+
+	ck_assert_int_eq(write(fd, log, len), (ssize_t)len);
+	ck_assert_int_eq(bg_csv_open(&r, path, NULL, &err), 0);
+	while (bg_csv_next(r, &err) > 0)
+		rrow_get(r, 0, &want[n++]);
+	bg_csv_close(r);
+	ck_assert_uint_eq(n, RROWS);
+	for (trial = 0; trial < 40; trial++) {
+		size_t ncuts = 1 + (size_t)(rand_r(&seed) % 12), m = 0;
+		size_t prev = 0;
+
+		for (k = 0; k < ncuts; k++) {
+			size_t at = prev + 1 + (size_t)rand_r(&seed) %
+				    (len / ncuts);
+			size_t c = at < len ? next_line(log, len, at) : len;
+
+			/* every third trial: one cut inside "two\nlines" */
+			if (trial % 3 == 0 && k == ncuts / 2) {
+				const char *q = strstr(log + prev + 1, "two\n");
+				c = q ? (size_t)(q - log) + 4 : c;
+			}
+			if (c >= len || c <= prev)
+				break;
+			cuts[m++] = prev = c;
+		}
+		n = read_ranges(fd, cuts, m, got, &ncut);
+		cuts_met += ncut;
+		ck_assert_uint_eq(n, RROWS);
+		/* one assertion per trial: Check's are slow by the million */
+		for (i = 0; i < n && got[i].line == want[i].line &&
+			    !strcmp(got[i].text, want[i].text); i++)
+			;
+		if (i < n)
+			ck_abort_msg("row %zu: line %lu '%s', want %lu '%s'",
+				     i, got[i].line, got[i].text, want[i].line,
+				     want[i].text);
+	}
+	ck_assert_int_gt(cuts_met, 5);
+	close(fd);
+	unlink(path);
+	free(log);
+}
+END_TEST
+
 static Suite *bulk_suite(void)
 {
 	Suite *s = suite_create("csvin_bulk");
@@ -349,6 +495,7 @@ static Suite *bulk_suite(void)
 	tcase_add_test(tc, test_csvin_bulk_quotes_midway);
 	tcase_add_test(tc, test_csvin_bulk_numeric_same);
 	tcase_add_test(tc, test_csvin_bulk_numeric_random);
+	tcase_add_test(tc, test_csvin_range_equals_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -112,4 +112,34 @@ int bg_csv_error(const bg_csv *r, size_t i, bg_error *err, int code,
  */
 int bg_csv_set_numeric(bg_csv *r, const int *cols, size_t n, bg_error *err);
 
+/*
+ * Range readers, for reading parts of one regular file in parallel.
+ * Open a reader over bytes [off, end) of the file open as fd (end =
+ * BG_CSV_TO_EOF: to the end of the file).  It reads with pread(), so
+ * readers in several threads may share fd, which stays the caller's.
+ * With names NULL the range starts with the header row, as in
+ * bg_csv_open(); otherwise it holds data rows only, with the ncols
+ * columns named by names (copied), and its lines count from 1 at off.
+ * name is used in error messages.
+ */
+#define BG_CSV_TO_EOF (~0ULL)
+int bg_csv_open_range(bg_csv **out, const char *name, int fd,
+		      unsigned long long off, unsigned long long end,
+		      const char *const *names, size_t ncols,
+		      const bg_csv_opts *opts, bg_error *err);
+
+/* 1 when bg_csv_next() returned 0 because the range ended inside a
+ * record (a quoted field or a row goes on past end: the range was not
+ * cut at a record boundary), 0 otherwise. */
+int bg_csv_range_cut(const bg_csv *r);
+
+/* Move the end of a range reader further (BG_CSV_TO_EOF: the end of
+ * the file); after a cut, bg_csv_next() then goes on with the record
+ * that was cut, as one reader over the whole would have. */
+void bg_csv_range_extend(bg_csv *r, unsigned long long end);
+
+/* Newlines read so far: after bg_csv_next() returned 0, the lines of
+ * the input (a last line without a newline not counted). */
+unsigned long bg_csv_newlines(const bg_csv *r);
+
 #endif
