@@ -1,12 +1,15 @@
 /*
  * history-int.h - private state of bg_history, shared by history.c
- * (the streaming pass) and history-report.c (summaries and JSON).
+ * (the streaming pass), history-chunk.c (a file read in chunks, in
+ * parallel), history-merge.c (joining a chunk's state to the log's)
+ * and history-report.c (summaries and JSON).
  */
 #ifndef BG_HISTORY_INT_H
 #define BG_HISTORY_INT_H
 
 #include <stdint.h>
 
+#include "battgrade/csvin.h"
 #include "battgrade/history.h"
 #include "battgrade/pack.h"
 #include "battgrade/rainflow.h"
@@ -29,6 +32,20 @@
 #define HIST_MAX_MODULES 512
 
 enum { TIME_NONE, TIME_UNIX, TIME_ISO, TIME_TEST };
+
+/* Default chunk of a regular file read in parallel (bytes): large
+ * enough that joining chunks costs nothing, small enough that two
+ * cores share even a 100 MB log. */
+#define HIST_CHUNK_BYTES (32ULL << 20)
+
+/* One sample of a log, in SI units; line is where it came from (for
+ * clock-jump reports).  temp_ok/soc_ok say whether temp/soc are set. */
+struct hist_row {
+	double time, i, v, temp, soc;
+	int temp_ok, soc_ok;
+	unsigned long line;
+};
+
 
 struct hist_open {
 	int open;
@@ -73,6 +90,20 @@ struct hist_track {
 	long soc_q;                 /* last SOC level fed to rainflow */
 	int soc_from_column;
 	uint32_t *rf_full, *rf_half; /* HIST_RF_BINS^2 each, depth-major */
+
+	/* For joining chunks (history-merge.c): the track's first row,
+	 * the events open after it (first_on) and those of them not yet
+	 * closed (first_open), and the byte column of its module id. */
+	struct hist_row first;
+	unsigned first_on, first_open;
+	unsigned long first_col;
+};
+
+/* A module of the manifest, as a chunk's state needs to know it. */
+struct hist_proto {
+	const char *id;
+	double cap_ah;
+	int series;
 };
 
 struct bg_history {
@@ -91,6 +122,15 @@ struct bg_history {
 	unsigned long long bytes;
 	void (*progress)(void *ctx, unsigned long long bytes);
 	void *progress_ctx;
+	int threads;                /* bg_history_set_threads() */
+	unsigned long long chunk_bytes;
+	const struct hist_proto *proto; /* a chunk's state: the manifest */
+	size_t nproto;
+};
+
+/* Columns of a log's header. */
+struct hist_cols {
+	int time, kind, i, v, temp, soc, module;
 };
 
 extern const double hist_c_edges[HIST_C_BINS];
@@ -102,18 +142,71 @@ int hist_parse_iso(const char *s, size_t n, double *out);
 /* The track of a module id, or NULL; the pack track is id "". */
 struct hist_track *hist_find(const bg_history *h, const char *id);
 
-/* One sample of a log, in SI units; line is where it came from (for
- * clock-jump reports).  temp_ok/soc_ok say whether temp/soc are set. */
-struct hist_row {
-	double time, i, v, temp, soc;
-	int temp_ok, soc_ok;
-	unsigned long line;
-};
-
 /* Integrate the interval since the track's previous sample and update
  * events, SOC and rainflow with r: the one entry point of every
  * reader that feeds the pass (history.c's CSV loop, cycler series). */
 void hist_process_row(bg_history *h, struct hist_track *t,
 		      const struct hist_row *r);
+
+/*
+ * What r does to the state t held before it, when r is the first row
+ * of t in a chunk processed on its own: the interval from t's previous
+ * sample (integrals, data gap or clock jump, time at high SOC) and the
+ * end of t's open events that r does not continue (on: bit k set when
+ * event type k's condition holds at r), in the order hist_process_row()
+ * ends them.  The rest of r is in the chunk's state.
+ */
+void hist_join_row(bg_history *h, struct hist_track *t,
+		   const struct hist_row *r, unsigned on);
+
+/* Append a closed event to t's list (kept up to the first
+ * BG_HISTORY_MAX_EVENTS). */
+void hist_event_push(struct hist_track *t, const bg_event *e);
+
+/* A new track of h for module id (the pack: ""); NULL without memory. */
+struct hist_track *hist_track_add(bg_history *h, const char *id,
+				  double cap_ah, int series);
+
+/* Find the columns of r's header and check them against the earlier
+ * files of the log (h->time_kind); sets h->time_kind. */
+int hist_find_cols(bg_history *h, bg_csv *r, struct hist_cols *c,
+		   bg_error *err);
+
+/* Have r convert the numeric columns as it reads them. */
+int hist_set_numeric(const bg_history *h, bg_csv *r,
+		     const struct hist_cols *c, bg_error *err);
+
+/*
+ * Every row of r into h.  tick, when not NULL, is called about every
+ * 64 Ki rows with the bytes r consumed; a nonzero return stops the
+ * loop with HIST_STOPPED.  Returns 0 at the end of r, or < 0.
+ */
+#define HIST_STOPPED (-1000)
+int hist_read_rows(bg_history *h, bg_csv *r, const struct hist_cols *c,
+		   int (*tick)(void *ctx, unsigned long long bytes),
+		   void *ctx, bg_error *err);
+
+/* An empty history with h's settings, limits and log state (time kind,
+ * SOC source, manifest modules: proto, borrowed) for a chunk of h's
+ * log; NULL when out of memory. */
+bg_history *hist_chunk_state(const bg_history *h,
+			     const struct hist_proto *proto, size_t nproto);
+
+/*
+ * Join the state c of a chunk (rows that follow those of h in the log,
+ * lines counted from 1 at the chunk's start) to h: h then holds what
+ * one pass over both would hold.  line_base is the number of lines of
+ * the log before the chunk; c's line numbers are moved by it.  Fails
+ * only when the chunk's new modules take the log past
+ * HIST_MAX_MODULES (BG_EDATA at the row of the first one too many, in
+ * file name), and then leaves h as it was.
+ */
+int hist_merge(bg_history *h, bg_history *c, unsigned long line_base,
+	       const char *name, bg_error *err);
+
+/* Feed a regular file in chunks, in order or in parallel
+ * (history-chunk.c); 1 when path is not a regular file, which the
+ * caller then reads as a stream. */
+int hist_feed_chunked(bg_history *h, const char *path, bg_error *err);
 
 #endif

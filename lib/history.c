@@ -87,8 +87,8 @@ static struct hist_track *track_new(bg_history *h, const char *id,
 	return t;
 }
 
-static struct hist_track *track_add(bg_history *h, const char *id,
-				    double cap_ah, int series)
+struct hist_track *hist_track_add(bg_history *h, const char *id,
+				  double cap_ah, int series)
 {
 	struct hist_track *t;
 
@@ -161,7 +161,7 @@ int bg_history_add_module(bg_history *h, const char *id, double cap_ah,
 	if (hist_find(h, id))
 		return bg_error_set(err, BG_EINVAL, NULL, 0, 0,
 				    _("module '%s' declared twice"), id);
-	if (!track_add(h, id, cap_ah, series))
+	if (!hist_track_add(h, id, cap_ah, series))
 		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 				    _("out of memory"));
 	h->declared = 1;
@@ -185,6 +185,16 @@ void bg_history_set_gap_s(bg_history *h, double seconds)
 {
 	if (seconds > 0)
 		h->gap_s = seconds;
+}
+
+void bg_history_set_threads(bg_history *h, int n)
+{
+	h->threads = n > 0 ? n : 1;
+}
+
+void bg_history_set_chunk_bytes(bg_history *h, unsigned long long bytes)
+{
+	h->chunk_bytes = bytes;
 }
 
 void bg_history_set_progress(bg_history *h,
@@ -244,33 +254,38 @@ static void feed_soc(struct hist_track *t, double soc_frac)
 
 /* ---- events ------------------------------------------------------ */
 
+void hist_event_push(struct hist_track *t, const bg_event *e)
+{
+	if (t->nev == t->evcap && t->evcap < BG_HISTORY_MAX_EVENTS) {
+		size_t n = t->evcap ? 2 * t->evcap : 16;
+		bg_event *p;
+
+		if (n > BG_HISTORY_MAX_EVENTS)
+			n = BG_HISTORY_MAX_EVENTS;
+		if ((p = realloc(t->events, n * sizeof(*p)))) {
+			t->events = p;
+			t->evcap = n;
+		}
+	}
+	if (t->nev < t->evcap)
+		t->events[t->nev++] = *e;
+}
+
 /* Out of line: most samples open and close nothing. */
 static void __attribute__((noinline)) event_end(struct hist_track *t,
 						int type)
 {
 	struct hist_open *o = &t->open[type];
+	bg_event e;
 
 	o->open = 0;
-	if (t->nev == t->evcap && t->evcap < BG_HISTORY_MAX_EVENTS) {
-		size_t n = t->evcap ? 2 * t->evcap : 16;
-		bg_event *e;
-
-		if (n > BG_HISTORY_MAX_EVENTS)
-			n = BG_HISTORY_MAX_EVENTS;
-		if ((e = realloc(t->events, n * sizeof(*e)))) {
-			t->events = e;
-			t->evcap = n;
-		}
-	}
-	if (t->nev < t->evcap) {
-		bg_event *e = &t->events[t->nev++];
-
-		e->type = type;
-		e->start = o->start;
-		e->end = o->end;
-		e->extreme = o->extreme;
-		e->line = o->line;
-	}
+	t->first_open &= ~(1u << type);
+	e.type = type;
+	e.start = o->start;
+	e.end = o->end;
+	e.extreme = o->extreme;
+	e.line = o->line;
+	hist_event_push(t, &e);
 }
 
 static inline void event_close(struct hist_track *t, int type)
@@ -494,13 +509,12 @@ static void split_log(struct hist_track *t)
 	t->have_prev = 0;
 }
 
-void hist_process_row(bg_history *h, struct hist_track *t,
-		      const struct hist_row *r)
+/* The interval from t's previous sample to r, dt long: a backward
+ * clock jump or a data gap splits the log, else it is integrated.
+ * Returns 1 when integrated. */
+static inline int interval(const bg_history *h, struct hist_track *t,
+			   const struct hist_row *r, double dt)
 {
-	double dt = t->have_prev ? r->time - t->t0 : 0;
-	int integrated = 0;
-
-	t->rows++;
 	if (t->have_prev && dt < 0) {
 		if (t->jumps < HIST_MAX_JUMPS) {
 			t->jump[t->jumps].line = r->line;
@@ -515,8 +529,30 @@ void hist_process_row(bg_history *h, struct hist_track *t,
 		split_log(t);
 	} else if (t->have_prev) {
 		integrate(h, t, r->time, r->i, r->v, r->temp, r->temp_ok);
-		integrated = 1;
+		return 1;
 	}
+	return 0;
+}
+
+/* The events open after a track's first row (for hist_merge()). */
+static unsigned open_mask(const struct hist_track *t)
+{
+	unsigned m = 0;
+	int k;
+
+	for (k = 0; k < BG_EV_NTYPES; k++)
+		m |= (unsigned)t->open[k].open << k;
+	return m;
+}
+
+void hist_process_row(bg_history *h, struct hist_track *t,
+		      const struct hist_row *r)
+{
+	double dt = t->have_prev ? r->time - t->t0 : 0;
+	int integrated;
+
+	t->rows++;
+	integrated = interval(h, t, r, dt);
 	if (t->rows == 1)
 		t->t_first = r->time;
 	t->t_first = dmin(t->t_first, r->time);
@@ -530,12 +566,43 @@ void hist_process_row(bg_history *h, struct hist_track *t,
 	}
 	t->v_min_seen = dmin(t->v_min_seen, r->v);
 	t->v_max_seen = dmax(t->v_max_seen, r->v);
+	if (t->rows == 1) {
+		t->first = *r;
+		t->first_on = t->first_open = open_mask(t);
+	}
 	t->have_prev = 1;
 	t->t0 = r->time;
 	t->i0 = r->i;
 	t->v0 = r->v;
 	t->temp0 = r->temp;
 	t->prev_temp_ok = r->temp_ok;
+}
+
+void hist_join_row(bg_history *h, struct hist_track *t,
+		   const struct hist_row *r, unsigned on)
+{
+	/* hist_process_row()'s order of ending events at a sample */
+	static const int order[BG_EV_NTYPES] = {
+		BG_EV_OVERVOLTAGE, BG_EV_UNDERVOLTAGE, BG_EV_OVERCURRENT,
+		BG_EV_OVERTEMP, BG_EV_UNDERTEMP_CHARGE
+	};
+	double dt = t->have_prev ? r->time - t->t0 : 0;
+	int k;
+
+	/* update_soc() for the interval: only a SOC column's rows are
+	 * read in chunks (coulomb counting carries the SOC along). */
+	if (interval(h, t, r, dt) && r->soc_ok) {
+		double soc = r->soc / 100;
+
+		if (t->prev_soc_ok)
+			t->s_high_soc += time_above(t->soc0 * 100, soc * 100,
+						    h->lim.high_soc_percent,
+						    dt);
+		t->s_soc += dt;
+	}
+	for (k = 0; k < BG_EV_NTYPES; k++)
+		if (!(on >> order[k] & 1))
+			event_close(t, order[k]);
 }
 
 /* ---- ISO 8601 timestamps ----------------------------------------- */
@@ -644,10 +711,6 @@ int hist_parse_iso(const char *s, size_t n, double *out)
 
 /* ---- columns and the row loop ------------------------------------ */
 
-struct hist_cols {
-	int time, kind, i, v, temp, soc, module;
-};
-
 static const char *const unix_names[] = { "unix_time_second",
 					  "Unix Time / s", NULL };
 static const char *const iso_names[] = { "timestamp", "date_time",
@@ -667,8 +730,8 @@ static const char *const temp_names[] = {
 static const char *const soc_names[] = { "soc_percent", "SOC / %", NULL };
 static const char *const module_names[] = { "module_id", NULL };
 
-static int find_cols(bg_history *h, bg_csv *r, struct hist_cols *c,
-		     bg_error *err)
+int hist_find_cols(bg_history *h, bg_csv *r, struct hist_cols *c,
+		   bg_error *err)
 {
 	int kind = TIME_UNIX;
 
@@ -700,7 +763,15 @@ static int find_cols(bg_history *h, bg_csv *r, struct hist_cols *c,
 				    _("time column '%s' differs in kind from "
 				      "the earlier files of this log"),
 				    bg_csv_colname(r, (size_t)c->time));
+	if (c->module >= 0 ? h->had_plain_rows : h->had_module_col)
+		return bg_error_set(err, BG_EDATA, bg_csv_name(r), 1, 0,
+				    _("some files of this log have module_id "
+				      "and some do not"));
 	h->time_kind = kind;
+	if (c->module >= 0)
+		h->had_module_col = 1;
+	else
+		h->had_plain_rows = 1;
 	if (c->soc >= 0)
 		h->any_soc_column = 1;
 	return 0;
@@ -748,6 +819,45 @@ static int read_row(const bg_history *h, bg_csv *r,
 	return 0;
 }
 
+/* The manifest module id of a chunk's state. */
+static const struct hist_proto *proto_find(const bg_history *h,
+					   const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < h->nproto; i++)
+		if (!strcmp(h->proto[i].id, id))
+			return &h->proto[i];
+	return NULL;
+}
+
+/* The first row of a module: its track, unless the id is wrong. */
+static int new_track(bg_history *h, bg_csv *r, const struct hist_cols *c,
+		     const char *id, struct hist_track **out, bg_error *err)
+{
+	const struct hist_proto *p = *id ? proto_find(h, id) : NULL;
+	struct hist_track *t;
+
+	if (h->declared && *id && !p)
+		return bg_csv_error(r, (size_t)c->module, err, BG_EDATA,
+				    _("module '%s' is not in the manifest"),
+				    id);
+	/* Each module keeps about 100 KiB of counters. */
+	if (h->ntr >= HIST_MAX_MODULES)
+		return bg_csv_error(r, (size_t)c->module, err, BG_EDATA,
+				    _("more than %d modules in one log"),
+				    HIST_MAX_MODULES);
+	if (!(t = hist_track_add(h, id, p ? p->cap_ah : h->cap_ah,
+				 p ? p->series : h->lim.cells_series)))
+		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
+				    _("out of memory"));
+	t->first_col = c->module >= 0 ? bg_csv_column(r, (size_t)c->module)
+				      : 0;
+	h->last = h->ntr - 1;
+	*out = t;
+	return 0;
+}
+
 static int row_track(bg_history *h, bg_csv *r, const struct hist_cols *c,
 		     struct hist_track **out, bg_error *err)
 {
@@ -763,22 +873,8 @@ static int row_track(bg_history *h, bg_csv *r, const struct hist_cols *c,
 		return bg_csv_error(r, (size_t)c->module, err, BG_EDATA,
 				    _("module_id must be 1 to %d bytes"),
 				    BG_ID_MAX - 1);
-	if (!(t = hist_find(h, id))) {
-		if (h->declared && *id)
-			return bg_csv_error(r, (size_t)c->module, err,
-					    BG_EDATA,
-					    _("module '%s' is not in the "
-					      "manifest"), id);
-		/* Each module keeps about 100 KiB of counters. */
-		if (h->ntr >= HIST_MAX_MODULES)
-			return bg_csv_error(r, (size_t)c->module, err,
-					    BG_EDATA,
-					    _("more than %d modules in one "
-					      "log"), HIST_MAX_MODULES);
-		if (!(t = track_add(h, id, h->cap_ah, h->lim.cells_series)))
-			return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
-					    _("out of memory"));
-	}
+	if (!(t = hist_find(h, id)))
+		return new_track(h, r, c, id, out, err);
 	for (h->last = 0; h->tr[h->last] != t; h->last++)
 		;
 	*out = t;
@@ -787,8 +883,8 @@ static int row_track(bg_history *h, bg_csv *r, const struct hist_cols *c,
 
 /* The number columns are converted as libcsv hands them over (no copy
  * of their text); an ISO time column stays text. */
-static int set_numeric(const bg_history *h, bg_csv *r,
-		       const struct hist_cols *c, bg_error *err)
+int hist_set_numeric(const bg_history *h, bg_csv *r,
+		     const struct hist_cols *c, bg_error *err)
 {
 	int cols[5] = { h->time_kind == TIME_ISO ? -1 : c->time, c->i, c->v,
 			c->temp, c->soc };
@@ -796,36 +892,47 @@ static int set_numeric(const bg_history *h, bg_csv *r,
 	return bg_csv_set_numeric(r, cols, 5, err);
 }
 
-static int feed(bg_history *h, bg_csv *r, bg_error *err)
+int hist_read_rows(bg_history *h, bg_csv *r, const struct hist_cols *c,
+		   int (*tick)(void *ctx, unsigned long long bytes),
+		   void *ctx, bg_error *err)
 {
-	struct hist_cols c;
 	struct hist_row row;
 	struct hist_track *t = NULL;
 	unsigned long n = 0;
 	int rc;
 
-	if ((rc = find_cols(h, r, &c, err)) < 0)
-		return rc;
-	if (c.module >= 0)
-		h->had_module_col = 1;
-	else
-		h->had_plain_rows = 1;
-	if ((rc = set_numeric(h, r, &c, err)) < 0)
-		return rc;
 	while ((rc = bg_csv_next(r, err)) > 0) {
-		if ((rc = read_row(h, r, &c, &row, err)) < 0 ||
-		    (rc = row_track(h, r, &c, &t, err)) < 0)
+		if ((rc = read_row(h, r, c, &row, err)) < 0 ||
+		    (rc = row_track(h, r, c, &t, err)) < 0)
 			return rc;
 		hist_process_row(h, t, &row);
-		if (h->progress && !(++n & 0xffff))
-			h->progress(h->progress_ctx, bg_csv_offset(r));
+		if (tick && !(++n & 0xffff) && tick(ctx, bg_csv_offset(r)))
+			return HIST_STOPPED;
 	}
-	if (rc == 0 && h->had_module_col && h->had_plain_rows)
-		return bg_error_set(err, BG_EDATA, bg_csv_name(r), 1, 0,
-				    _("some files of this log have module_id "
-				      "and some do not"));
-	h->bytes += bg_csv_offset(r);
 	return rc;
+}
+
+static int progress_tick(void *ctx, unsigned long long bytes)
+{
+	const bg_history *h = ctx;
+
+	h->progress(h->progress_ctx, bytes);
+	return 0;
+}
+
+/* One stream, read in one pass. */
+static int feed(bg_history *h, bg_csv *r, bg_error *err)
+{
+	struct hist_cols c;
+	int rc;
+
+	if ((rc = hist_find_cols(h, r, &c, err)) < 0 ||
+	    (rc = hist_set_numeric(h, r, &c, err)) < 0 ||
+	    (rc = hist_read_rows(h, r, &c, h->progress ? progress_tick : NULL,
+				 h, err)) < 0)
+		return rc;
+	h->bytes += bg_csv_offset(r);
+	return 0;
 }
 
 int bg_history_feed_file(bg_history *h, const char *path, bg_error *err)
@@ -833,6 +940,9 @@ int bg_history_feed_file(bg_history *h, const char *path, bg_error *err)
 	bg_csv *r;
 	int rc;
 
+	if (strcmp(path, "-") &&
+	    (rc = hist_feed_chunked(h, path, err)) <= 0)
+		return rc;
 	if ((rc = bg_csv_open(&r, path, NULL, err)) < 0)
 		return rc;
 	rc = feed(h, r, err);

@@ -8,7 +8,9 @@
  * soc_percent and module_id; BDF's preferred labels ("Test Time / s")
  * work too.  Several files may be fed one after the other: they
  * continue the same log, so the result does not depend on how a log is
- * split into files.  Memory is bounded whatever the length of the log.
+ * split into files.  Memory is bounded whatever the length of the log;
+ * a regular file can be read by several threads (bg_history_set_threads)
+ * with the same results.
  *
  * What is computed, per module where rows carry module_id, and for the
  * pack (IEC 63338 traceability data; EU 2023/1542 Annex VII Part B):
@@ -100,6 +102,23 @@ void bg_history_set_dates(bg_history *h, double manufacture_s,
  * is exact across such steady stretches; a longer silence means the
  * logger was off or data were lost. */
 void bg_history_set_gap_s(bg_history *h, double seconds);
+
+/*
+ * Threads that read a regular file (default 1).  A regular file is
+ * read in chunks of a fixed size (cut at the first line start after
+ * every multiple of 32 MiB), each chunk's rows into a state of its
+ * own, and the states joined strictly in file order; the threads only
+ * decide how many chunks are read at once, so results do not depend on
+ * their number.  A file of one chunk, standard input and pipes are
+ * read in one pass, as is a log without a SOC column (coulomb counting
+ * carries the SOC from row to row).  At most n + 1 chunk states are
+ * alive at a time.
+ */
+void bg_history_set_threads(bg_history *h, int n);
+
+/* Chunk size in bytes for reading regular files (0: the default, 32
+ * MiB); small values are for tests. */
+void bg_history_set_chunk_bytes(bg_history *h, unsigned long long bytes);
 
 /* Called about every 64 Ki rows with the bytes read of the current
  * file (for a progress bar). */
