@@ -273,7 +273,7 @@ static int run_all(struct plan *p, bg_error *err)
 {
 	unsigned long lines = 0;
 	size_t k;
-	int rc = 0;
+	int rc = 0, last;
 
 	for (k = 0; k < p->n; k++) {
 		struct chunk *c = &p->slot[k % p->nslots];
@@ -286,15 +286,15 @@ static int run_all(struct plan *p, bg_error *err)
 		}
 		rc = chunk_join(p, c, lines, err);
 		lines += c->lines;
+		last = rc < 0 || c->extended;
 		pthread_mutex_lock(&p->mu);
 		p->joined = k + 1;
 		p->bytes_joined += c->bytes;
 		c->done = 0; /* the slot is free for chunk k + nslots */
-		if (rc < 0 || c->extended)
-			p->stop = 1;
+		p->stop = last;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
-		if (rc < 0 || c->extended)
+		if (last)
 			break;
 	}
 	return rc;
