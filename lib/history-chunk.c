@@ -4,7 +4,7 @@
  * hist_feed_chunked).
  *
  * The file is cut at fixed places: at the first line start after each
- * multiple of the chunk size (h->chunk_bytes, default 32 MiB), so the
+ * multiple of the chunk size (h->chunk_bytes, default 8 MiB), so the
  * chunks depend on the file only, never on the number of threads.  The
  * first chunk starts with the header, which gives every chunk its
  * columns, and is read straight into the log's state h; every other

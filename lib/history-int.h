@@ -34,9 +34,12 @@
 enum { TIME_NONE, TIME_UNIX, TIME_ISO, TIME_TEST };
 
 /* Default chunk of a regular file read in parallel (bytes): large
- * enough that joining chunks costs nothing, small enough that two
- * cores share even a 100 MB log. */
-#define HIST_CHUNK_BYTES (32ULL << 20)
+ * enough that joining a chunk (about a millisecond for a few modules)
+ * costs nothing next to reading it (about 40 ms), small enough that the
+ * threads finish together: the last chunk's thread works alone for half
+ * a chunk on average (on a 360 MB log with two threads, 32 MiB chunks
+ * took 4 % longer than 8 MiB ones). */
+#define HIST_CHUNK_BYTES (8ULL << 20)
 
 /* One sample of a log, in SI units; line is where it came from (for
  * clock-jump reports).  temp_ok/soc_ok say whether temp/soc are set. */

@@ -106,7 +106,7 @@ void bg_history_set_gap_s(bg_history *h, double seconds);
 /*
  * Threads that read a regular file (default 1).  A regular file is
  * read in chunks of a fixed size (cut at the first line start after
- * every multiple of 32 MiB), each chunk's rows into a state of its
+ * every multiple of 8 MiB), each chunk's rows into a state of its
  * own, and the states joined strictly in file order; the threads only
  * decide how many chunks are read at once, so results do not depend on
  * their number.  A file of one chunk, standard input and pipes are
