@@ -101,7 +101,8 @@ static int line_start(int fd, unsigned long long pos,
 	return 0;
 }
 
-/* The byte range of chunk k. */
+/* The byte range of chunk k; a chunk that would end at the end of the
+ * file reads to its end. */
 static int chunk_range(const struct plan *p, struct chunk *c, bg_error *err)
 {
 	c->off = 0;
@@ -112,7 +113,26 @@ static int chunk_range(const struct plan *p, struct chunk *c, bg_error *err)
 			   &c->end) < 0))
 		return bg_error_set(err, BG_EIO, p->path, 0, 0,
 				    _("read failed: %s"), strerror(errno));
+	if (c->end >= p->size)
+		c->end = BG_CSV_TO_EOF;
 	return 0;
+}
+
+/* Open the first chunk and read the header.  A header that runs past
+ * the chunk's end (a quoted name holding a newline, or no newline at
+ * all) leaves no header in the chunk: then the file is one chunk. */
+static int open_first(struct plan *p, struct chunk *c, bg_error *err)
+{
+	int rc = bg_csv_open_range(&c->r, p->path, p->fd, 0, c->end, NULL, 0,
+				   NULL, err);
+
+	if (rc < 0 && c->end != BG_CSV_TO_EOF) {
+		p->n = 1;
+		c->end = BG_CSV_TO_EOF;
+		rc = bg_csv_open_range(&c->r, p->path, p->fd, 0, c->end, NULL,
+				       0, NULL, err);
+	}
+	return rc;
 }
 
 /* Progress, and whether to stop: a chunk before this one ended the
@@ -400,8 +420,7 @@ static int plan_start(struct plan *p, bg_error *err)
 	c = &p->slot[0];
 	c->p = p;
 	if ((rc = chunk_range(p, c, err)) < 0 ||
-	    (rc = bg_csv_open_range(&c->r, p->path, p->fd, 0, c->end, NULL, 0,
-				    NULL, err)) < 0 ||
+	    (rc = open_first(p, c, err)) < 0 ||
 	    (rc = hist_find_cols(p->h, c->r, &p->cols, err)) < 0 ||
 	    (rc = hist_set_numeric(p->h, c->r, &p->cols, err)) < 0)
 		return rc;
