@@ -38,6 +38,10 @@
 #include "history-int.h"
 #include "i18n.h"
 
+/* Threads at most, and slots for their chunks (threads + 1). */
+#define MAX_THREADS 64
+#define MAX_SLOTS (MAX_THREADS + 1)
+
 struct plan;
 
 struct chunk {
@@ -322,7 +326,7 @@ static int run_all(struct plan *p, bg_error *err)
 
 static int run_threads(struct plan *p, bg_error *err)
 {
-	pthread_t tid[64];
+	pthread_t tid[MAX_THREADS];
 	size_t i, started = 0;
 	int rc;
 
@@ -399,8 +403,8 @@ static int plan_chunks(struct plan *p, bg_error *err)
 	p->nthreads = h->threads > 1 ? (size_t)h->threads : 1;
 	if (p->nthreads > p->n)
 		p->nthreads = p->n;
-	if (p->nthreads > 64)
-		p->nthreads = 64;
+	if (p->nthreads > MAX_THREADS)
+		p->nthreads = MAX_THREADS;
 	return 0;
 }
 
@@ -413,8 +417,8 @@ static int plan_start(struct plan *p, bg_error *err)
 	p->step = p->h->chunk_bytes ? p->h->chunk_bytes : HIST_CHUNK_BYTES;
 	p->n = p->size > p->step ? (size_t)((p->size + p->step - 1) / p->step)
 				 : 1;
-	p->nslots = 65;
-	if (!(p->slot = calloc(p->nslots, sizeof(*p->slot))))
+	p->nslots = MAX_SLOTS;
+	if (!(p->slot = calloc(MAX_SLOTS, sizeof(*p->slot))))
 		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 				    _("out of memory"));
 	c = &p->slot[0];
@@ -434,7 +438,7 @@ static void plan_free(struct plan *p)
 {
 	size_t i;
 
-	for (i = 0; p->slot && i < 65; i++) {
+	for (i = 0; p->slot && i < MAX_SLOTS; i++) {
 		bg_csv_close(p->slot[i].r);
 		bg_history_free(p->slot[i].st);
 	}
