@@ -45,6 +45,7 @@ one() {
 NAMES="bare j1 j2"
 command -v mawk >/dev/null && NAMES="$NAMES mawk"
 for n in $NAMES; do : >"$DIR/$n"; done
+: >"$DIR/rounds"
 for i in $(seq "$REPEAT"); do
 	one bare "$B/csvbare" "$LOG"
 	one j1 "$BATTGRADE" $H -j 1 "$LOG"
@@ -67,12 +68,13 @@ median() {
 		print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-printf '%-34s %7s %7s %9s %9s %7s %7s %8s\n' program "wall s" "CPU s" \
-	"rows/s" "rows/s" "MB/s" "MB/s" "peak RSS"
-printf '%-34s %7s %7s %9s %9s %7s %7s %8s\n' "(median of $REPEAT)" "" "" \
-	"(wall)" "(CPU)" "(wall)" "(CPU)" "MiB"
+printf '%-34s %7s %7s %7s %9s %9s %7s %7s %8s\n' program "wall s" "best" \
+	"CPU s" "rows/s" "rows/s" "MB/s" "MB/s" "peak RSS"
+printf '%-34s %7s %7s %7s %9s %9s %7s %7s %8s\n' "(median of $REPEAT)" "" \
+	"wall s" "" "(wall)" "(CPU)" "(wall)" "(CPU)" "MiB"
 for n in $NAMES; do
 	w=$(median 1 "$DIR/$n")
+	bw=$(cut -d' ' -f1 "$DIR/$n" | sort -n | head -1)
 	c=$(median 2 "$DIR/$n")
 	m=$(sort -n -k3 "$DIR/$n" | tail -1 | cut -d' ' -f3)
 	case $n in
@@ -81,18 +83,23 @@ for n in $NAMES; do
 	j2) label="battgrade history --json -j 2" ;;
 	mawk) label="mawk column sum" ;;
 	esac
-	awk -v l="$label" -v w="$w" -v c="$c" -v m="$m" -v r="$ROWS" \
-		-v b="$BYTES" 'BEGIN {
-		printf "%-34s %7.2f %7.2f %8.2fM %8.2fM %7.0f %7.0f %8.1f\n",
-			l, w, c, r / w / 1e6, r / c / 1e6, b / w / 1e6,
+	awk -v l="$label" -v w="$w" -v bw="$bw" -v c="$c" -v m="$m" \
+		-v r="$ROWS" -v b="$BYTES" 'BEGIN {
+		printf "%-34s %7.2f %7.2f %7.2f %8.2fM %8.2fM %7.0f %7.0f %8.1f\n",
+			l, w, bw, c, r / w / 1e6, r / c / 1e6, b / w / 1e6,
 			b / c / 1e6, m / 1024 }'
-	eval "${n}_wall=$w ${n}_cpu=$c ${n}_rss=$m"
+	eval "${n}_wall=$w ${n}_best=$bw ${n}_cpu=$c ${n}_rss=$m"
+	echo "$label: wall times $(cut -d' ' -f1 "$DIR/$n" | tr '\n' ' ')" \
+		>>"$DIR/rounds"
 done
 
+cat "$DIR/rounds"
 awk -v bw="$bare_wall" -v bc="$bare_cpu" -v w1="$j1_wall" -v c1="$j1_cpu" \
-	-v w2="$j2_wall" -v c2="$j2_cpu" -v rss="$j2_rss" 'BEGIN {
-	printf "history -j 2 rate / bare libcsv rate: %.0f %% by wall time (target >= 90 %%: %s), %.0f %% by CPU time\n",
-		100 * bw / w2, (bw / w2 >= 0.9 ? "met" : "MISSED"), 100 * bc / c2
+	-v w2="$j2_wall" -v c2="$j2_cpu" -v rss="$j2_rss" \
+	-v bb="$bare_best" -v b2="$j2_best" 'BEGIN {
+	printf "history -j 2 rate / bare libcsv rate: %.0f %% by median wall time (target >= 90 %%: %s), %.0f %% by best wall time, %.0f %% by CPU time\n",
+		100 * bw / w2, (bw / w2 >= 0.9 ? "met" : "MISSED"), 100 * bb / b2,
+		100 * bc / c2
 	printf "history -j 1 rate / bare libcsv rate: %.0f %% by wall time, %.0f %% by CPU time\n",
 		100 * bw / w1, 100 * bc / c1
 	printf "history -j 2 peak RSS %.1f MiB; target < 16 MiB: %s\n",
