@@ -474,7 +474,8 @@ static bg_format detect_text(const struct bg_text *t)
 	if ((bg_line_starts(&l, "Today's Date") &&
 	     bg_line_contains(&l, "Date of Test:")) ||
 	    (bg_line_starts(&l, "Rec#\t") && bg_line_contains(&l, "\tCyc#\t") &&
-	     bg_line_contains(&l, "\tState\t")))
+	     (bg_line_contains(&l, "\tState\t") || (l.len >= 6 &&
+	      !memcmp(l.s + l.len - 6, "\tState", 6)))))
 		return BG_FORMAT_MACCOR;
 	if (bg_line_contains(&l, "Data_Point") && bg_line_contains(&l, "Cycle_Index") &&
 	    bg_line_contains(&l, "Test_Time"))
@@ -522,7 +523,7 @@ int bg_formats_detect_mem(bg_format *out, const char *name, const char *buf,
 	bg_name_copy(first, l.s ? l.s : "", l.len < 60 ? l.len : 60);
 	return bg_error_set(err, BG_EDATA, name, l.no ? l.no : 1, 1,
 			    _("unknown format: not an impedance analyser "
-			      "export or BDF CSV battgrade knows (first "
+			      "export or cycler file battgrade knows (first "
 			      "line '%s'); see battgrade-formats(5)"), first);
 }
 

@@ -184,17 +184,19 @@ void bg_bdf_close(bg_bdf *r);
  * cycle_count = equivalent full cycles at the end of that discharge
  * (charge plus discharge Ah counted from the start of the file, over
  * 2 x ref_capacity_ah; ref_capacity_ah <= 0 takes the first check's
- * capacity), days = time since the first row, capacity_ah and the mean
- * temperature over the discharge (NAN without a temperature column).
+ * capacity), days = time since the first row and capacity_ah (no
+ * temperature, energy or resistance: NAN).
  *
  * Cycles are the file's cycle numbers, else runs from one discharge to
- * the next charge.  A cycle's capacity is the rise of the file's
+ * the next charge; a cycle is a check only when some row discharges
+ * (current below -1e-3 of the largest seen, or Maccor State D).  A
+ * cycle's capacity is the rise of the file's
  * discharge capacity counter over the cycle (restarts to zero, as at
  * each step or cycle, are followed), else the discharge current
  * integrated with the trapezoidal rule.  A discharge still running at
  * the end of the file is not a check and is left out, as are cycles
  * without discharge.  Each check is listed in notes with its cycle and
- * lines.  No check at all is BG_EDATA.  Free *out with
+ * lines.  No check at all is BG_EDATA with line 0.  Free *out with
  * bg_capacity_set_free().
  */
 int bg_formats_capacity_checks(bg_capacity_set **out, const char *path,
