@@ -117,11 +117,11 @@ static int new_cycle(const struct scan *s, const bg_bdf_row *r, int chg)
 
 static int scan_row(struct scan *s, const bg_bdf_row *r)
 {
-	double rest = REST_FRACTION * s->imax, dt;
+	double rest, dt;
 	int chg, dis;
 
 	s->imax = fmax(s->imax, fabs(r->current_a));
-	rest = fmax(rest, REST_FRACTION * s->imax);
+	rest = REST_FRACTION * s->imax;
 	chg = r->state ? r->state == 'C' : r->current_a > rest;
 	dis = r->state ? r->state == 'D' : r->current_a < -rest;
 	if (!s->have_prev) {
@@ -153,7 +153,8 @@ static int scan_row(struct scan *s, const bg_bdf_row *r)
 	s->have_prev = 1;
 	s->t0 = r->time_s;
 	s->i0 = r->current_a;
-	s->cap0 = isnan(r->discharge_ah) ? 0 : r->discharge_ah;
+	if (!isnan(r->discharge_ah))   /* an empty field keeps the last */
+		s->cap0 = r->discharge_ah;
 	return 0;
 }
 
