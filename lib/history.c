@@ -8,7 +8,9 @@
  * crossing point), then the sample itself opens, extends or closes
  * harmful events.  Nothing is integrated across a data gap or a
  * backward clock jump: both split the log.  Summaries and JSON are in
- * history-report.c.
+ * history-report.c; a regular file is read in chunks, possibly by
+ * several threads, in history-chunk.c, whose states history-merge.c
+ * joins with hist_join_row() below.
  */
 #include "config.h"
 
