@@ -28,6 +28,8 @@
 /* C-rate histogram edges (h^-1); the last bin is open. */
 #define HIST_C_BINS 8
 #define HIST_MAX_JUMPS 100
+/* Closed cycles a chunk's track lists before it keeps bins (8 KiB). */
+#define HIST_RF_LIST_MAX 4096
 /* Modules of a lone log without manifest (memory bound). */
 #define HIST_MAX_MODULES 512
 
@@ -93,6 +95,13 @@ struct hist_track {
 	long soc_q;                 /* last SOC level fed to rainflow */
 	int soc_from_column;
 	uint32_t *rf_full, *rf_half; /* HIST_RF_BINS^2 each, depth-major */
+	/* A chunk's state counts its few closed cycles in a list of bins
+	 * (bit 15: half cycle) and turns to rf_full/rf_half only when the
+	 * list would outgrow them (HIST_RF_LIST_MAX): about 100 KiB less
+	 * per module and chunk in memory.  rf_oom: no memory for them. */
+	uint16_t *rf_list;
+	size_t rf_nlist, rf_caplist;
+	int rf_oom;
 
 	/* For joining chunks (history-merge.c): the track's first row,
 	 * the events open after it (first_on) and those of them not yet
@@ -129,6 +138,7 @@ struct bg_history {
 	unsigned long long chunk_bytes;
 	const struct hist_proto *proto; /* a chunk's state: the manifest */
 	size_t nproto;
+	int rf_lists;               /* a chunk's state: cycles in lists */
 };
 
 /* Columns of a log's header. */
@@ -161,6 +171,10 @@ void hist_process_row(bg_history *h, struct hist_track *t,
  */
 void hist_join_row(bg_history *h, struct hist_track *t,
 		   const struct hist_row *r, unsigned on);
+
+/* Count a full (half 0) or half (half 1) cycle in bin k of t's bins
+ * (rf_full, rf_half: they must exist). */
+void hist_rf_count(struct hist_track *t, size_t k, int half);
 
 /* Append a closed event to t's list (kept up to the first
  * BG_HISTORY_MAX_EVENTS). */

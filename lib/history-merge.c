@@ -93,6 +93,12 @@ static void add_sums(struct hist_track *m, const struct hist_track *b)
 	m->temp_max = fmax(m->temp_max, b->temp_max);
 	m->v_min_seen = fmin(m->v_min_seen, b->v_min_seen);
 	m->v_max_seen = fmax(m->v_max_seen, b->v_max_seen);
+	if (!b->rf_full) {
+		for (i = 0; i < b->rf_nlist; i++)
+			hist_rf_count(m, b->rf_list[i] & 0x7fff,
+				      b->rf_list[i] >> 15);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		m->rf_full[i] += b->rf_full[i];
 		m->rf_half[i] += b->rf_half[i];
@@ -213,8 +219,12 @@ int hist_merge(bg_history *h, bg_history *c, unsigned long line_base,
 	size_t i;
 	int rc;
 
-	for (i = 0; i < c->ntr; i++)
+	for (i = 0; i < c->ntr; i++) {
+		if (c->tr[i]->rf_oom)
+			return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
+					    _("out of memory"));
 		move_lines(c->tr[i], line_base);
+	}
 	if ((rc = check_modules(h, c, name, err)) < 0)
 		return rc;
 	for (i = 0; i < c->ntr; i++) {

@@ -62,20 +62,28 @@ static void track_free(struct hist_track *t)
 	free(t->events);
 	free(t->rf_full);
 	free(t->rf_half);
+	free(t->rf_list);
 	free(t);
+}
+
+/* The bins of closed cycles, zero. */
+static int rf_bins(struct hist_track *t)
+{
+	size_t n = HIST_RF_BINS * HIST_RF_BINS;
+
+	return (t->rf_full = calloc(n, sizeof(*t->rf_full))) &&
+	       (t->rf_half = calloc(n, sizeof(*t->rf_half))) ? 0 : -1;
 }
 
 static struct hist_track *track_new(bg_history *h, const char *id,
 				    double cap_ah, int series)
 {
 	struct hist_track *t = calloc(1, sizeof(*t));
-	size_t n = HIST_RF_BINS * HIST_RF_BINS;
 
 	if (!t)
 		return NULL;
 	if (bg_rainflow_init(&t->rf, HIST_RF_CAP, count_cycle, t, NULL) < 0 ||
-	    !(t->rf_full = calloc(n, sizeof(*t->rf_full))) ||
-	    !(t->rf_half = calloc(n, sizeof(*t->rf_half)))) {
+	    (!h->rf_lists && rf_bins(t) < 0)) {
 		track_free(t);
 		return NULL;
 	}
@@ -216,6 +224,48 @@ static size_t soc_bin(double x)
 	return b < 0 ? 0 : b >= HIST_RF_BINS ? HIST_RF_BINS - 1 : (size_t)b;
 }
 
+void hist_rf_count(struct hist_track *t, size_t k, int half)
+{
+	if (half)
+		t->rf_half[k]++;
+	else
+		t->rf_full[k]++;
+}
+
+/* A chunk's track: list the bin, or turn to bins when the list is full
+ * (history-int.h). */
+static void __attribute__((noinline)) rf_list_add(struct hist_track *t,
+						  size_t k, int half)
+{
+	size_t i;
+
+	if (t->rf_nlist == t->rf_caplist &&
+	    t->rf_caplist < HIST_RF_LIST_MAX) {
+		size_t n = t->rf_caplist ? 2 * t->rf_caplist : 64;
+		uint16_t *p = realloc(t->rf_list, n * sizeof(*p));
+
+		if (p) {
+			t->rf_list = p;
+			t->rf_caplist = n;
+		}
+	}
+	if (t->rf_nlist < t->rf_caplist) {
+		t->rf_list[t->rf_nlist++] = (uint16_t)(k | (half ? 0x8000 : 0));
+		return;
+	}
+	if (rf_bins(t) < 0) {
+		t->rf_oom = 1;
+		return;
+	}
+	for (i = 0; i < t->rf_nlist; i++)
+		hist_rf_count(t, t->rf_list[i] & 0x7fff,
+			      t->rf_list[i] >> 15);
+	free(t->rf_list);
+	t->rf_list = NULL;
+	t->rf_nlist = t->rf_caplist = 0;
+	hist_rf_count(t, k, half);
+}
+
 /* Rainflow callback: values are SOC levels on the 1/1000 grid. */
 static void count_cycle(void *ctx, double from, double to, double count)
 {
@@ -223,10 +273,10 @@ static void count_cycle(void *ctx, double from, double to, double count)
 	double a = from / HIST_SOC_LEVELS, b = to / HIST_SOC_LEVELS;
 	size_t k = soc_bin(fabs(a - b)) * HIST_RF_BINS + soc_bin((a + b) / 2);
 
-	if (count >= 1)
-		t->rf_full[k]++;
-	else
-		t->rf_half[k]++;
+	if (t->rf_full)
+		hist_rf_count(t, k, count < 1);
+	else if (!t->rf_oom)
+		rf_list_add(t, k, count < 1);
 }
 
 /* lround(y) clamped to 0..HIST_SOC_LEVELS, without the libm call:

@@ -206,6 +206,7 @@ struct gen {
 	unsigned seed;
 	int modules, note, iso;
 	double gap_every, jump_every; /* mean rows between them; 0: none */
+	int noisy;                    /* SOC jumps at random every row */
 };
 
 static double urand(unsigned *seed)
@@ -219,7 +220,7 @@ static double urand(unsigned *seed)
  * SOC field. */
 struct mod {
 	double i, v, temp, soc, soc_to;
-	int run;
+	int run, noisy;
 };
 
 static void step(struct mod *m, unsigned *seed)
@@ -236,7 +237,8 @@ static void step(struct mod *m, unsigned *seed)
 		m->temp = u < 0.1 ? 63 : u < 0.2 ? -7 : 15 + 30 * urand(seed);
 		m->soc_to = 100 * urand(seed);
 	}
-	m->soc += (m->soc_to - m->soc) * 0.4 + 3 * (urand(seed) - 0.5);
+	m->soc += m->noisy ? 100 * urand(seed) - m->soc
+		  : (m->soc_to - m->soc) * 0.4 + 3 * (urand(seed) - 0.5);
 	m->soc = m->soc < 0 ? 0 : m->soc > 100 ? 100 : m->soc;
 	m->v += 0.01 * (urand(seed) - 0.5);
 }
@@ -267,6 +269,8 @@ static char *gen_log(const struct gen *g0, int rows)
 	int r, k;
 
 	memset(m, 0, sizeof(m));
+	for (k = 0; k < 8; k++)
+		m[k].noisy = g.noisy;
 	fprintf(f, "%s%s,current_ampere,voltage_volt,"
 		   "surface_temperature_celsius,soc_percent%s\n",
 		g.modules ? "module_id," : "",
@@ -312,7 +316,7 @@ static void check_gen(const struct gen *g, int rows, struct run base)
 
 START_TEST(test_history_chunk_modules_events)
 {
-	struct gen g = { 11, 3, 0, 0, 150, 300 };
+	struct gen g = { 11, 3, 0, 0, 150, 300, 0 };
 	struct run base = { 0, 0, { NULL }, 0 };
 
 	check_gen(&g, 2500, base);
@@ -326,7 +330,7 @@ END_TEST
  * more than the 100 jumps a track lists. */
 START_TEST(test_history_chunk_gaps_jumps)
 {
-	struct gen g = { 21, 2, 0, 0, 7, 9 };
+	struct gen g = { 21, 2, 0, 0, 7, 9, 0 };
 	struct run base = { 0, 0, { NULL }, 0 };
 
 	check_gen(&g, 3000, base);
@@ -337,17 +341,40 @@ END_TEST
  * a gap setting of the caller. */
 START_TEST(test_history_chunk_many_events)
 {
-	struct gen g = { 31, 0, 0, 0, 0, 0 };
+	struct gen g = { 31, 0, 0, 0, 0, 0, 0 };
 	struct run base = { 0, 0, { NULL }, 100 };
 
 	check_gen(&g, 12000, base);
 }
 END_TEST
 
+/* SOC at random every row: thousands of closed cycles in a chunk, more
+ * than a chunk's track lists before it keeps bins. */
+START_TEST(test_history_chunk_many_cycles)
+{
+	struct gen g = { 35, 0, 0, 0, 0, 0, 1 };
+	struct run r = { 1, WHOLE, { NULL }, 0 };
+	char *log = gen_log(&g, 60000);
+	char *path = write_tmp(log, strlen(log)), *want, *got;
+
+	want = report(&r, &path, 1);
+	for (r.threads = 1; r.threads <= 2; r.threads++) {
+		r.chunk = 1000000; /* about 22,000 rows and 7,000 cycles */
+		got = report(&r, &path, 1);
+		assert_same(want, got, r.chunk);
+		free(got);
+	}
+	free(want);
+	unlink(path);
+	free(path);
+	free(log);
+}
+END_TEST
+
 /* Declared modules (a manifest), ISO timestamps. */
 START_TEST(test_history_chunk_manifest_iso)
 {
-	struct gen g = { 41, 3, 0, 1, 200, 0 };
+	struct gen g = { 41, 3, 0, 1, 200, 0, 0 };
 	struct run base = { 0, 0, { "M0", "M1", "M2", NULL }, 0 };
 
 	check_gen(&g, 2000, base);
@@ -359,7 +386,7 @@ END_TEST
  * pass's. */
 START_TEST(test_history_chunk_quoted_newlines)
 {
-	struct gen g = { 51, 2, 1, 0, 300, 0 };
+	struct gen g = { 51, 2, 1, 0, 300, 0, 0 };
 	struct run base = { 0, 0, { NULL }, 0 };
 
 	check_gen(&g, 2000, base);
@@ -370,7 +397,7 @@ END_TEST
  * counting) is read in one pass whatever the chunk size. */
 START_TEST(test_history_chunk_files_and_cc)
 {
-	struct gen g = { 61, 2, 0, 0, 100, 400 };
+	struct gen g = { 61, 2, 0, 0, 100, 400, 0 };
 	struct run base = { 0, 0, { NULL }, 0 };
 	char *log = gen_log(&g, 1500), *paths[2], *cc;
 	size_t half = strlen(log) / 2, hdr = strcspn(log, "\n") + 1;
@@ -483,7 +510,7 @@ END_TEST
  * chunks and threads. */
 START_TEST(test_history_chunk_error_lines)
 {
-	struct gen g = { 71, 2, 0, 0, 0, 0 };
+	struct gen g = { 71, 2, 0, 0, 0, 0, 0 };
 	struct run base = { 0, 0, { NULL }, 0 };
 	char *log = gen_log(&g, 3000), *bad, *p;
 	size_t len = strlen(log), at, k;
@@ -520,7 +547,7 @@ END_TEST
  * modules a log may have, the first too many in a late chunk. */
 START_TEST(test_history_chunk_module_errors)
 {
-	struct gen g = { 81, 3, 0, 0, 0, 0 };
+	struct gen g = { 81, 3, 0, 0, 0, 0, 0 };
 	struct run declared = { 0, 0, { "M0", "M1", NULL }, 0 };
 	struct run base = { 0, 0, { NULL }, 0 };
 	char *log = gen_log(&g, 600), *buf;
@@ -575,7 +602,7 @@ static void on_progress(void *ctx, unsigned long long bytes)
 /* Progress never goes back and reaches the file's size. */
 START_TEST(test_history_chunk_progress)
 {
-	struct gen g = { 91, 0, 0, 0, 0, 0 };
+	struct gen g = { 91, 0, 0, 0, 0, 0, 0 };
 	char *log = gen_log(&g, 200000), *path;
 	size_t len = strlen(log);
 	int threads;
@@ -610,6 +637,7 @@ static Suite *chunk_suite(void)
 	tcase_add_test(tc, test_history_chunk_modules_events);
 	tcase_add_test(tc, test_history_chunk_gaps_jumps);
 	tcase_add_test(tc, test_history_chunk_many_events);
+	tcase_add_test(tc, test_history_chunk_many_cycles);
 	tcase_add_test(tc, test_history_chunk_manifest_iso);
 	tcase_add_test(tc, test_history_chunk_quoted_newlines);
 	tcase_add_test(tc, test_history_chunk_files_and_cc);
