@@ -377,18 +377,19 @@ static void fade_fits(bg_assessor *a, struct module_state *ms,
 		ms->have_rfade = 1;
 }
 
-/* Remaining years of one fit to thr under efc_per_day.  Past the search
- * horizon the horizon itself is a lower bound (flagged). */
-static void rul_of(bg_fader *f, const bg_fade_result *fit, double thr,
-		   double efc_per_day, double *p50, double *p10, int *beyond)
+/* Remaining years of one fit to thr under efc_per_day (p50, p10 and
+ * rc as bg_fade_rul_years gave them).  Past the search horizon the
+ * horizon itself is a lower bound (flagged). */
+static void rul_of(const bg_fade_result *fit, double efc_per_day, int rc,
+		   double *p50, double *p10, int *beyond)
 {
 	double horizon;
 
-	*p50 = *p10 = NAN;
 	*beyond = 0;
-	if (fit->status != BG_FADE_OK ||
-	    bg_fade_rul_years(f, fit, thr, efc_per_day, p50, p10))
+	if (fit->status != BG_FADE_OK || rc) {
+		*p50 = *p10 = NAN;
 		return;
+	}
 	if (isfinite(*p50))
 		return;
 	horizon = fit->horizon - fit->last_cycle;
@@ -421,36 +422,84 @@ static void cap_years(double max, double *p50, double *p10, int *beyond)
 		*p10 = max;
 }
 
-/* Remaining life under each profile in mask (bit k: profile k). */
+/* The capacity fit's remaining years under the duties efc[0..n-1] of
+ * profiles idx[]: one call per distinct end-of-life threshold. */
+static void capacity_ruls(const bg_policy *p, const struct module_state *ms,
+			  const size_t *idx, size_t n, const double *efc,
+			  double *c50, double *c10, int *crc)
+{
+	double thr[BG_POLICY_MAX_PROFILES], e[BG_POLICY_MAX_PROFILES],
+	       y50[BG_POLICY_MAX_PROFILES], y10[BG_POLICY_MAX_PROFILES];
+	int rc[BG_POLICY_MAX_PROFILES], done[BG_POLICY_MAX_PROFILES] = { 0 };
+	size_t k, j, m, pos[BG_POLICY_MAX_PROFILES];
+
+	for (k = 0; k < n; k++)
+		thr[k] = p->profiles[idx[k]].eol_soh_capacity *
+			 ms->info->nominal_capacity_ah;
+	for (k = 0; k < n; k++) {
+		if (done[k])
+			continue;
+		for (j = k, m = 0; j < n; j++)
+			if (!done[j] && (thr[j] == thr[k] ||
+					 (isnan(thr[j]) && isnan(thr[k])))) {
+				pos[m] = j;
+				e[m++] = efc[j];
+				done[j] = 1;
+			}
+		bg_fade_rul_years_n(&ms->fade, thr[k], m, e, y50, y10, rc);
+		for (j = 0; j < m; j++) {
+			c50[pos[j]] = y50[j];
+			c10[pos[j]] = y10[j];
+			crc[pos[j]] = rc[j];
+		}
+	}
+}
+
+/* Remaining life under each profile in mask (bit k: profile k).  All
+ * profiles share one end-of-life threshold per fit in the usual
+ * policy, so each fit's crossings are asked for all duties at once
+ * (bg_fade_rul_years_n shares what does not depend on the duty). */
 static void rul_profiles(bg_assessor *a, struct module_state *ms,
 			 bg_evidence *ev, unsigned mask)
 {
 	const bg_policy *p = a->pol;
-	double c50, c10, r50 = NAN, r10 = NAN;
+	double efc[BG_POLICY_MAX_PROFILES], c50[BG_POLICY_MAX_PROFILES],
+	       c10[BG_POLICY_MAX_PROFILES], r50[BG_POLICY_MAX_PROFILES],
+	       r10[BG_POLICY_MAX_PROFILES];
+	int crc[BG_POLICY_MAX_PROFILES], rrc[BG_POLICY_MAX_PROFILES];
+	size_t k, n = 0, idx[BG_POLICY_MAX_PROFILES];
 	int cb, rb;
-	size_t k;
 
 	if (!ms->have_fade || ms->fade.status != BG_FADE_OK)
 		return;
 	for (k = 0; k < p->nprofiles; k++) {
-		const bg_policy_profile *pr = &p->profiles[k];
-		double efc = pr->cycles_per_day * pr->depth_of_discharge;
-
 		if (!(mask & (1u << k)))
 			continue;
-		rul_of(a->fader, &ms->fade,
-		       pr->eol_soh_capacity * ms->info->nominal_capacity_ah,
-		       efc, &c50, &c10, &cb);
+		r50[n] = r10[n] = NAN;
+		idx[n] = k;
+		efc[n++] = p->profiles[k].cycles_per_day *
+			   p->profiles[k].depth_of_discharge;
+	}
+	capacity_ruls(p, ms, idx, n, efc, c50, c10, crc);
+	if (ms->have_rfade)
+		bg_fade_rul_years_n(&ms->rfade,
+				    p->eol_soh_resistance * ms->r_bol_ohm, n,
+				    efc, r50, r10, rrc);
+	for (k = 0; k < n; k++) {
+		size_t i = idx[k];
+
+		rul_of(&ms->fade, efc[k], crc[k], &c50[k], &c10[k], &cb);
 		rb = 1;
 		if (ms->have_rfade)
-			rul_of(a->fader, &ms->rfade,
-			       p->eol_soh_resistance * ms->r_bol_ohm, efc,
-			       &r50, &r10, &rb);
-		ev->rul_p50_years[k] = min_known(c50, r50, ms->have_rfade);
-		ev->rul_p10_years[k] = min_known(c10, r10, ms->have_rfade);
-		ms->beyond[k] = cb && rb;
-		cap_years(p->max_service_years, &ev->rul_p50_years[k],
-			  &ev->rul_p10_years[k], &ms->beyond[k]);
+			rul_of(&ms->rfade, efc[k], rrc[k], &r50[k], &r10[k],
+			       &rb);
+		ev->rul_p50_years[i] = min_known(c50[k], r50[k],
+						 ms->have_rfade);
+		ev->rul_p10_years[i] = min_known(c10[k], r10[k],
+						 ms->have_rfade);
+		ms->beyond[i] = cb && rb;
+		cap_years(p->max_service_years, &ev->rul_p50_years[i],
+			  &ev->rul_p10_years[i], &ms->beyond[i]);
 	}
 }
 

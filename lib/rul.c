@@ -225,6 +225,79 @@ void bg_fade_rul_fill(bg_fade_result *r, double thr, double cpd)
 	rul_fill(r, thr, cpd, 1);
 }
 
+/*
+ * End-of-life crossings (P50, P10) of fit at threshold thr under duty
+ * cpd, as rul_fill computes them.  The fit's own crossings are reused
+ * when threshold and duty are the fit's: the same arithmetic on the
+ * same values would give the same numbers.
+ */
+static void eol_pair(const bg_fade_result *fit, double thr, double cpd,
+		     double *e50, double *e10)
+{
+	bg_fade_result tmp;
+
+	if (thr == fit->eol_threshold_ah && cpd == fit->cycles_per_day) {
+		*e50 = fit->eol_cycle_p50;
+		*e10 = fit->eol_cycle_p10;
+		return;
+	}
+	tmp = *fit;
+	rul_fill(&tmp, thr, cpd, 0);
+	*e50 = tmp.eol_cycle_p50;
+	*e10 = tmp.eol_cycle_p10;
+}
+
+/* Remaining years from an end-of-life axis value, as rul_fill. */
+static double years_to(const bg_fade_result *r, double eol, double cpd)
+{
+	return isnan(eol) ? NAN
+			  : years(r, fmax(0, eol - r->last_cycle), cpd);
+}
+
+int bg_fade_rul_years_n(const bg_fade_result *fit, double eol_threshold,
+			size_t n, const double *cpd, double *p50_years,
+			double *p10_years, int *rc)
+{
+	const struct bg_fade_eq *eq;
+	double e50 = NAN, e10 = NAN, ref;
+	int shared, have = 0;
+	size_t k;
+
+	if (!fit || fit->status != BG_FADE_OK ||
+	    !isfinite(eol_threshold)) {
+		for (k = 0; k < n; k++) {
+			p50_years[k] = p10_years[k] = NAN;
+			rc[k] = BG_EINVAL;
+		}
+		return BG_EINVAL;
+	}
+	/*
+	 * The duty enters a crossing only through the calendar days
+	 * extrapolated beyond the history (days_at), which only models
+	 * reading calendar time use: for the others one crossing in axis
+	 * units serves every duty, and only its conversion to years
+	 * differs.  The reference duty is the fit's own, whose crossings
+	 * are already known.
+	 */
+	eq = bg_fade_eq_find(fit->equation);
+	shared = eq && !(eq->inputs & BG_FADE_IN_DAYS);
+	ref = fit->cycles_per_day;
+	for (k = 0; k < n; k++) {
+		p50_years[k] = p10_years[k] = NAN;
+		rc[k] = cpd[k] > 0 ? 0 : BG_EINVAL;
+		if (rc[k])
+			continue;
+		if (!shared)
+			eol_pair(fit, eol_threshold, cpd[k], &e50, &e10);
+		else if (!have++)
+			eol_pair(fit, eol_threshold, ref > 0 ? ref : cpd[k],
+				 &e50, &e10);
+		p50_years[k] = years_to(fit, e50, cpd[k]);
+		p10_years[k] = years_to(fit, e10, cpd[k]);
+	}
+	return 0;
+}
+
 int bg_fade_rul_years(bg_fader *f, const bg_fade_result *fit,
 		      double eol_threshold_ah, double cycles_per_day,
 		      double *p50_years, double *p10_years)
