@@ -66,7 +66,7 @@ struct batch {
 	unsigned long submitted, taken, printed;
 	int closed;
 	const bg_policy *pol;
-	int summary;    /* only table/CSV/explain fields are printed */
+	int summary;    /* BG_ASSESS_*: what the output format prints */
 	int setup_rc;
 	bg_error setup_err;
 };
@@ -480,8 +480,11 @@ int cmd_grade(int argc, char **argv)
 	pthread_cond_init(&b.work, NULL);
 	pthread_cond_init(&b.done, NULL);
 	b.pol = pol;
-	/* the full per-module detail only goes to JSON output and --out */
-	b.summary = ar.fmt != BG_GRADE_JSON && !ar.out;
+	/* the full per-module detail only goes to JSON output and --out;
+	 * rules and notes only to --explain */
+	b.summary = ar.fmt == BG_GRADE_JSON || ar.out ? BG_ASSESS_FULL
+		    : ar.fmt == BG_GRADE_EXPLAIN ? BG_ASSESS_SUMMARY
+		    : BG_ASSESS_ROW;
 	b.window = 4 * (unsigned long)ar.jobs;
 	if (!(b.ring = calloc(b.window, sizeof(*b.ring)))) {
 		rc = BG_EXIT_SOFTWARE;

@@ -49,7 +49,8 @@ struct bg_assessor {
 
 void bg_assessor_set_summary(bg_assessor *a, int summary)
 {
-	a->summary = summary != 0;
+	a->summary = summary < 0 ? 0 : summary > BG_ASSESS_ROW ? BG_ASSESS_ROW
+							    : summary;
 }
 
 int bg_assessor_new(bg_assessor **out, const bg_policy *policy,
@@ -113,6 +114,9 @@ static int add_input(struct packdata *pd, const char *name,
 	char hex[65];
 	cJSON *o;
 	int rc;
+
+	if (!pd->inputs)        /* a summary: inputs are not reported */
+		return 0;
 
 	if ((rc = hash_file(path, hex, err)))
 		return rc;
@@ -189,7 +193,7 @@ static int load_member(struct packdata *pd, const char *name, bg_error *err)
 	return history_open(pd, path, err);
 }
 
-static int packdata_load(struct packdata *pd, const char *dir,
+static int packdata_load(struct packdata *pd, const char *dir, int hash,
 			 bg_error *err)
 {
 	static const char *const members[] = {
@@ -200,7 +204,7 @@ static int packdata_load(struct packdata *pd, const char *dir,
 	int rc;
 
 	memset(pd, 0, sizeof(*pd));
-	if (!(pd->inputs = cJSON_CreateArray()))
+	if (hash && !(pd->inputs = cJSON_CreateArray()))
 		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");
 	if ((rc = bg_pack_load(&pd->pack, dir, err)))
 		return rc;
@@ -274,6 +278,8 @@ static void note(struct module_state *ms, const char *fmt, ...)
 	char buf[256];
 	va_list ap;
 
+	if (!ms->notes)         /* a summary without notes */
+		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -618,7 +624,8 @@ static cJSON *module_json(bg_assessor *a, const struct packdata *pd,
 	bg_evidence ev;
 	cJSON *o = NULL;
 
-	if (!ms || !g || !(ms->notes = cJSON_CreateArray()))
+	if (!ms || !g || (a->summary < BG_ASSESS_ROW &&
+			  !(ms->notes = cJSON_CreateArray())))
 		goto done;
 	ms->info = m;
 	ms->cap = find_capacity(pd, m->module_id);
@@ -651,7 +658,7 @@ int bg_assess_pack(bg_assessor *a, const char *dir, cJSON **out,
 	int rc;
 
 	*out = NULL;
-	if ((rc = packdata_load(&pd, dir, err)))
+	if ((rc = packdata_load(&pd, dir, !a->summary, err)))
 		goto done;
 	if (!(arr = cJSON_CreateArray())) {
 		rc = bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");
