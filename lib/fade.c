@@ -428,13 +428,50 @@ static double cost(const gsl_multifit_nlinear_workspace *w)
 }
 
 /*
+ * A parameter is pinned at a bound when its transformed variable has
+ * run so far out that d theta / d u is exactly zero in floating point
+ * (the logistic of a two-sided bound saturates near |u| = 37, the
+ * exponential of a one-sided one underflows).  Its Jacobian column is
+ * then exactly zero and stays so: no step can move u again, J'J is
+ * singular, so the dogleg's Gauss-Newton step no longer exists and
+ * only scaled steepest-descent (Cauchy) steps remain.
+ */
+static int pinned(const bg_fader *f, const gsl_vector *u)
+{
+	size_t j;
+	double d;
+
+	for (j = 0; j < f->m->np; j++) {
+		const struct bg_fade_param *p = &f->m->par[j];
+
+		if (isinf(p->lo) && isinf(p->hi))
+			continue;
+		to_theta(p, gsl_vector_get(u, j), &d);
+		if (d == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * The trust-region iterations with GSL's step and gradient tests, plus
  * one on the cost: a parameter pushed against its bound runs its
  * transformed variable off to infinity while the cost no longer moves,
  * so several iterations without relative progress (or rejected steps)
  * also count as converged.  Running out of iterations does not.
+ *
+ * A full fit with a parameter pinned at its bound (pinned() above) is
+ * given up at once, as not converged: from there on it can only creep
+ * by steepest descent, and on 16,000 generated histories 2,885 of the
+ * 3,254 such fits of the capacity models ran out of iterations that
+ * way (a third of all the fits' iterations were spent so), while the
+ * rest stopped by the cost-flatness test at a point that depends on
+ * rounding (6 of them were chosen by AICc).  Giving up is the
+ * deterministic outcome.  Pre-fits are not given up: they only provide
+ * a starting point, moved inside the bounds again by clamp_in().
  */
-static int iterate(gsl_multifit_nlinear_workspace *w, size_t maxiter)
+static int iterate(bg_fader *f, gsl_multifit_nlinear_workspace *w,
+		   size_t maxiter, int pre)
 {
 	double prev = cost(w), c;
 	int st, info, flat = 0;
@@ -447,6 +484,8 @@ static int iterate(gsl_multifit_nlinear_workspace *w, size_t maxiter)
 		if (gsl_multifit_nlinear_test(XTOL, GTOL, 0, &info, w) ==
 		    GSL_SUCCESS)
 			return GSL_SUCCESS;
+		if (!pre && pinned(f, w->x))
+			return GSL_ERANGE;
 		c = cost(w);
 		flat = prev - c <= FLAT_REL * prev ? flat + 1 : 0;
 		if (flat >= FLAT_ITER)
@@ -480,7 +519,8 @@ static void fit_from(bg_fader *f, const double *th0, struct fit *out)
 	fdf.params = f;
 	if (gsl_multifit_nlinear_init(&u.vector, &fdf, w) != GSL_SUCCESS)
 		return;
-	status = iterate(w, f->cur == &f->sub ? PRE_ITER : MAX_ITER);
+	status = iterate(f, w, f->cur == &f->sub ? PRE_ITER : MAX_ITER,
+			 f->cur == &f->sub);
 	/* a pre-fit only provides a starting point: take it as it is */
 	if (status == GSL_EMAXITER && f->cur == &f->sub)
 		status = GSL_SUCCESS;
