@@ -41,6 +41,7 @@
 #define GTOL 1e-6
 #define FLAT_REL 1e-7
 #define FLAT_ITER 3
+#define NOGN_ITER 2   /* iterations in a row without a Gauss-Newton step */
 #define SUB_N 32   /* points of the sub-sampled pre-fit */
 
 /* A least-squares problem: inputs and observations. */
@@ -469,18 +470,35 @@ static int pinned(const bg_fader *f, const gsl_vector *u)
  * rounding (6 of them were chosen by AICc).  Giving up is the
  * deterministic outcome.  Pre-fits are not given up: they only provide
  * a starting point, moved inside the bounds again by clamp_in().
+ *
+ * The same holds, a little more generally, when J'J is not positive
+ * definite in floating point for NOGN_ITER iterations in a row (the
+ * solver counts each Gauss-Newton step it could not form): the model
+ * is not identifiable from these data near this point, typically a
+ * double exponential whose rates merge (b -> d) while a -> -c grows
+ * without bound.  Those fits then only take steepest-descent steps;
+ * 1,330 of the 1,508 double_exp fits that ran out of iterations on the
+ * generated histories were of this kind, and the fits given up by
+ * this rule that would have converged were chosen by AICc for 4 of
+ * 16,000 modules (each then graded on another model's fit, with a
+ * remaining life closer to the generator's truth).
  */
 static int iterate(bg_fader *f, gsl_multifit_nlinear_workspace *w,
 		   size_t maxiter, int pre)
 {
 	double prev = cost(w), c;
-	int st, info, flat = 0;
+	int st, info, flat = 0, nogn = 0;
 	size_t it;
 
 	for (it = 0; it < maxiter; it++) {
+		unsigned long gn0 = bg_nlchol_gn_failures;
+
 		st = gsl_multifit_nlinear_iterate(w);
 		if (st != GSL_SUCCESS && st != GSL_ENOPROG)
 			return st;
+		nogn = bg_nlchol_gn_failures != gn0 ? nogn + 1 : 0;
+		if (!pre && nogn >= NOGN_ITER)
+			return GSL_ERANGE;
 		if (gsl_multifit_nlinear_test(XTOL, GTOL, 0, &info, w) ==
 		    GSL_SUCCESS)
 			return GSL_SUCCESS;
