@@ -67,6 +67,8 @@ struct bg_fader {
 	double th[BG_FADE_MAXP], dth[BG_FADE_MAXP];
 	double jth[BG_FADE_MAXP];   /* theta of the Jacobian kept in J */
 	int j_valid;
+	double thu[BG_FADE_MAXP];   /* u that th and dth were computed at */
+	int thu_valid;
 	double y0, ylast, xlast;    /* data summary for starting rules */
 	int have_days, have_temp, calendar_axis;
 };
@@ -233,13 +235,23 @@ static double to_u(const struct bg_fade_param *p, double th)
 	return log((th - p->lo) / (p->hi - th));
 }
 
+/* th and dth at u.  GSL evaluates the Jacobian at the point whose
+ * residuals it has just computed, and pinned() looks at that point
+ * again: the transformation (an exp() per parameter) is redone only
+ * when u changed, bit for bit, so the values are the same. */
 static void set_theta(bg_fader *f, const gsl_vector *u)
 {
-	size_t j;
+	double ub[BG_FADE_MAXP];
+	size_t j, np = f->m->np;
 
-	for (j = 0; j < f->m->np; j++)
-		f->th[j] = to_theta(&f->m->par[j], gsl_vector_get(u, j),
-				    &f->dth[j]);
+	for (j = 0; j < np; j++)
+		ub[j] = gsl_vector_get(u, j);
+	if (f->thu_valid && !memcmp(ub, f->thu, np * sizeof(double)))
+		return;
+	for (j = 0; j < np; j++)
+		f->th[j] = to_theta(&f->m->par[j], ub[j], &f->dth[j]);
+	memcpy(f->thu, ub, np * sizeof(double));
+	f->thu_valid = 1;
 }
 
 static int cb_f(const gsl_vector *u, void *data, gsl_vector *r)
@@ -437,20 +449,14 @@ static double cost(const gsl_multifit_nlinear_workspace *w)
  * singular, so the dogleg's Gauss-Newton step no longer exists and
  * only scaled steepest-descent (Cauchy) steps remain.
  */
-static int pinned(const bg_fader *f, const gsl_vector *u)
+static int pinned(bg_fader *f, const gsl_vector *u)
 {
 	size_t j;
-	double d;
 
-	for (j = 0; j < f->m->np; j++) {
-		const struct bg_fade_param *p = &f->m->par[j];
-
-		if (isinf(p->lo) && isinf(p->hi))
-			continue;
-		to_theta(p, gsl_vector_get(u, j), &d);
-		if (d == 0)
+	set_theta(f, u);
+	for (j = 0; j < f->m->np; j++)
+		if (f->dth[j] == 0)
 			return 1;
-	}
 	return 0;
 }
 
@@ -525,6 +531,7 @@ static void fit_from(bg_fader *f, const double *th0, struct fit *out)
 
 	out->ok = 0;
 	f->j_valid = 0;
+	f->thu_valid = 0;       /* th of another model, or stale */
 	if (!w)
 		return;
 	for (j = 0; j < m->np; j++)
