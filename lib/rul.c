@@ -157,33 +157,65 @@ static double refine(const bg_fade_result *r, const struct bg_fade_eq *eq,
 	return hi;
 }
 
-/* First x in [first, horizon] past end of life, refined to XTOL; NAN
- * when none (or unknown). */
+/*
+ * First x in [first, horizon] past end of life, refined to XTOL; NAN
+ * when none (or unknown).  The coarse scan starts at grid point start
+ * (0: at first); *stop gets the grid point where it stopped (past end
+ * of life or unknown there), GRID + 1 when it found none.
+ */
 static double crossing(const bg_fade_result *r, double cpd, double thr,
-		       double q)
+		       double q, int start, int *stop)
 {
 	/* the equation is looked up once: this loop is grading's hot path */
 	const struct bg_fade_eq *eq = bg_fade_eq_find(r->equation);
 	double a = r->first_cycle, h = r->horizon, fprev, fx = NAN;
 	int i;
 
-	fprev = beyond(r, eq, a, cpd, thr, q);
-	if (isnan(fprev) || fprev >= 0)
-		return fprev >= 0 ? a : NAN;
-	for (i = 1; i <= GRID; i++) {
+	*stop = 0;
+	if (start <= 0) {
+		fprev = beyond(r, eq, a, cpd, thr, q);
+		if (isnan(fprev) || fprev >= 0)
+			return fprev >= 0 ? a : NAN;
+		start = 1;
+	} else if (start > GRID) {
+		*stop = GRID + 1;
+		return NAN;
+	} else {
+		fprev = beyond(r, eq, start == 1 ? a :
+			       a + (h - a) * (start - 1) / GRID, cpd, thr, q);
+	}
+	for (i = start; i <= GRID; i++) {
 		double x = a + (h - a) * i / GRID;
 
 		fx = beyond(r, eq, x, cpd, thr, q);
 		if (isnan(fx))
-			return NAN;
+			break;
 		if (fx >= 0)
 			break;
 		fprev = fx;
 	}
-	if (i > GRID)
+	*stop = i;
+	if (i > GRID || isnan(fx))
 		return NAN;
 	return refine(r, eq, cpd, thr, q, a + (h - a) * (i - 1) / GRID,
 		      a + (h - a) * i / GRID, fprev, fx);
+}
+
+/*
+ * The P10 and P50 crossings.  The pessimistic bound is past end of life
+ * wherever the median is (beyond() with q > 0 is never below beyond()
+ * with q = 0: y -/+ q sd rounds monotonically), so every grid point
+ * before the one where the P10 scan stopped is not past for the median
+ * either, and the median's scan starts there: the same crossing with
+ * fewer evaluations, and none when the P10 bound never crosses.
+ */
+static void crossings(const bg_fade_result *r, double cpd, double thr,
+		      double q, int p10_known, double *e50, double *e10)
+{
+	int s10 = 0, s50;
+
+	*e10 = p10_known ? crossing(r, cpd, thr, q, 0, &s10) : NAN;
+	*e50 = crossing(r, cpd, thr, 0, s10, &s50);
 }
 
 static double years(const bg_fade_result *r, double rul, double cpd)
@@ -202,12 +234,12 @@ static void rul_fill(bg_fade_result *r, double thr, double cpd, int p90)
 	r->eol_threshold_ah = thr;
 	r->horizon = r->last_cycle +
 		     HORIZON_SPANS * (r->last_cycle - r->first_cycle);
-	r->eol_cycle_p50 = crossing(r, cpd, thr, 0);
-	int p10_known = isfinite(q) && isfinite(r->covar[0][0]);
+	int p10_known = isfinite(q) && isfinite(r->covar[0][0]), s90;
 
-	r->eol_cycle_p10 = p10_known ? crossing(r, cpd, thr, q) : NAN;
-	r->eol_cycle_p90 = p10_known && p90 ? crossing(r, cpd, thr, -q) :
-			   NAN;
+	crossings(r, cpd, thr, q, p10_known, &r->eol_cycle_p50,
+		  &r->eol_cycle_p10);
+	r->eol_cycle_p90 = p10_known && p90 ?
+			   crossing(r, cpd, thr, -q, 0, &s90) : NAN;
 	r->rul_cycles_p50 = fmax(0, r->eol_cycle_p50 - r->last_cycle);
 	r->rul_cycles_p10 = fmax(0, r->eol_cycle_p10 - r->last_cycle);
 	if (isnan(r->eol_cycle_p50))
