@@ -351,6 +351,8 @@ static void fade_fits(bg_assessor *a, struct module_state *ms,
 	o.rated_capacity_ah = ms->info->nominal_capacity_ah;
 	o.eol_fraction = p->eol_soh_capacity;
 	o.eol_resistance_factor = p->eol_soh_resistance;
+	/* the optimistic P90 end of life is only in the full JSON */
+	o.skip_p90 = a->summary != BG_ASSESS_FULL;
 	if (p->reference_profile >= 0)
 		o.cycles_per_day =
 			p->profiles[p->reference_profile].cycles_per_day *

@@ -90,6 +90,7 @@ void bg_fade_opts_init(bg_fade_opts *o)
 	o->cycles_per_day = 1;
 	o->train_fraction = 1;
 	o->eol_resistance_factor = 2;
+	o->skip_p90 = 0;
 }
 
 int bg_fader_new(bg_fader **out, bg_error *err)
@@ -1020,7 +1021,8 @@ static int fit_series(bg_fader *f, const bg_capacity_series *s,
 	fill_fit(f, &best, r);
 	bg_knee_find(f->x, f->y, f->in.n, resistance ? 1 : -1,
 		     &r->knee_cycle, &r->knee_onset_cycle);
-	bg_fade_rul_fill(r, r->eol_threshold_ah, o->cycles_per_day);
+	bg_fade_rul_fill_p90(r, r->eol_threshold_ah, o->cycles_per_day,
+			     !o->skip_p90);
 	return 0;
 }
 

@@ -257,6 +257,12 @@ void bg_fade_rul_fill(bg_fade_result *r, double thr, double cpd)
 	rul_fill(r, thr, cpd, 1);
 }
 
+void bg_fade_rul_fill_p90(bg_fade_result *r, double thr, double cpd,
+			  int p90)
+{
+	rul_fill(r, thr, cpd, p90);
+}
+
 /*
  * End-of-life crossings (P50, P10) of fit at threshold thr under duty
  * cpd, as rul_fill computes them.  The fit's own crossings are reused

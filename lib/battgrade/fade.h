@@ -28,6 +28,8 @@ typedef struct bg_fade_opts {
 	double cycles_per_day;       /* default 1 */
 	double train_fraction;       /* default 1: fit the whole history */
 	double eol_resistance_factor; /* default 2 (end of life at 2 x R0) */
+	int skip_p90;                /* 1: leave eol_cycle_p90 NAN (one
+					crossing search less; default 0) */
 } bg_fade_opts;
 
 /* Fill o with the defaults above. */
