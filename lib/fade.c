@@ -42,6 +42,7 @@
 #define FLAT_REL 1e-7
 #define FLAT_ITER 3
 #define NOGN_ITER 2   /* iterations in a row without a Gauss-Newton step */
+#define AT_BOUND 1e-6   /* of a two-sided range: at the bound */
 #define BEHIND_ITER 5  /* a further start is judged after 5 iterations */
 #define BEHIND_COST 10.0 /* ... against 10 x the best start's cost */
 #define SUB_N 32   /* points of the sub-sampled pre-fit */
@@ -536,6 +537,31 @@ static int iterate(bg_fader *f, gsl_multifit_nlinear_workspace *w,
 	return GSL_EMAXITER;
 }
 
+/*
+ * A parameter bounded on both sides (an exponent, an activation
+ * energy: the catalogue's range of plausible values, not a physical
+ * zero) that ends within AT_BOUND of its range from a bound has run
+ * into it.  Whether such a fit saturated the transformation (pinned(),
+ * given up) or stopped by the cost-flatness or step test a few ulps
+ * short of it is a matter of rounding; both are treated alike, as not
+ * converged, so that a grade never hangs on which one happened.
+ * One-sided bounds (a fade coefficient >= 0) are left alone: a term
+ * that vanishes is a legitimate answer.
+ */
+static int at_bound(const bg_fader *f)
+{
+	size_t j;
+
+	for (j = 0; j < f->m->np; j++) {
+		const struct bg_fade_param *p = &f->m->par[j];
+		double w = AT_BOUND * (p->hi - p->lo);
+
+		if (isfinite(w) && (f->th[j] - p->lo < w || p->hi - f->th[j] < w))
+			return 1;
+	}
+	return 0;
+}
+
 static void fit_from(bg_fader *f, const double *th0, double behind,
 		     struct fit *out)
 {
@@ -570,6 +596,8 @@ static void fit_from(bg_fader *f, const double *th0, double behind,
 	if (status != GSL_SUCCESS)
 		return;
 	set_theta(f, w->x);
+	if (f->cur != &f->sub && at_bound(f))
+		return;
 	memcpy(out->th, f->th, sizeof(out->th));
 	out->rss = rss_at(f, out->th);
 	out->ok = isfinite(out->rss);
