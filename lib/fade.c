@@ -556,7 +556,8 @@ static int at_bound(const bg_fader *f)
 		const struct bg_fade_param *p = &f->m->par[j];
 		double w = AT_BOUND * (p->hi - p->lo);
 
-		if (isfinite(w) && (f->th[j] - p->lo < w || p->hi - f->th[j] < w))
+		if (isfinite(w) &&
+		    (f->th[j] - p->lo < w || p->hi - f->th[j] < w))
 			return 1;
 	}
 	return 0;
