@@ -3,8 +3,10 @@
  * a pack directory (or CSV on stdout), the format found by content.
  *
  * Spectra (impedance analyser exports) become impedance.csv rows of one
- * module; BDF CSV becomes history.csv (default) or pulse.csv (--as
- * pulse).  A pack is extended, never silently changed: rows of a module
+ * module; cycler time series (BDF, Arbin, Maccor) become history.csv
+ * and, into a pack with --module, capacity.csv (one capacity check per
+ * cycle that discharged), or only one of them (--as history, --as
+ * capacity), or pulse.csv (--as pulse).  A pack is extended, never silently changed: rows of a module
  * that is already there must be the same numbers, else nothing is
  * written and the command fails.  Every file is written to a temporary
  * file in the pack directory and renamed into place.
@@ -27,7 +29,7 @@
 #include "cmd.h"
 
 static const char usage[] =
-	"battgrade convert [--detect] [--verbose] [--as pulse|history] "
+	"battgrade convert [--detect] [--verbose] [--as WHAT] "
 	"[--format NAME] [--module ID] [--to csv|pack] FILE... [DIR]";
 
 enum { OPT_AS = 256, OPT_FORMAT, OPT_TO, OPT_DETECT, OPT_VERBOSE = 'v',
@@ -38,8 +40,10 @@ static const struct bg_opt opts[] = {
 	  N_("print each file's format and exit") },
 	{ OPT_VERBOSE, "verbose", 'v', NULL,
 	  N_("report the format, unit conversions and quirks met") },
-	{ OPT_AS, "as", 0, "pulse|history",
-	  N_("what BDF or Arbin time series are (default history)") },
+	{ OPT_AS, "as", 0, "WHAT",
+	  N_("what cycler time series become: history, capacity or pulse "
+	     "(default history, and capacity too into a pack with "
+	     "--module)") },
 	{ OPT_FORMAT, "format", 0, "NAME",
 	  N_("read the files as format NAME instead of detecting it") },
 	{ OPT_MODULE, "module", 'm', "ID",
@@ -49,8 +53,10 @@ static const struct bg_opt opts[] = {
 	BG_OPT_END
 };
 
+enum { AS_AUTO, AS_HISTORY, AS_CAPACITY, AS_PULSE };
+
 struct conv {
-	int detect, verbose, as_pulse, to_pack;
+	int detect, verbose, as, to_pack;
 	bg_format fmt;
 	const char *module, *dir;
 	int made_manifest;
@@ -479,7 +485,7 @@ static int convert_pulse(struct conv *c, const char *file, bg_error *err)
 
 	if ((rc = need_module(c, file, _("pulse tests"), err)) < 0)
 		return rc;
-	if ((rc = bg_bdf_open(&b, file, &notes, err)) < 0)
+	if ((rc = bg_bdf_open_as(&b, file, NULL, 0, c->fmt, &notes, err)) < 0)
 		goto out;
 	if (bg_bdf_unix_time(b)) {
 		rc = bg_error_set(err, BG_EDATA, file, 1, 0, _("a pulse test "
@@ -583,7 +589,7 @@ static int convert_history(struct conv *c, const char *file, bg_error *err)
 	FILE *f = stdout;
 	int rc;
 
-	if ((rc = bg_bdf_open(&b, file, &notes, err)) < 0)
+	if ((rc = bg_bdf_open_as(&b, file, NULL, 0, c->fmt, &notes, err)) < 0)
 		goto out;
 	if (c->to_pack && (rc = tmp_open(&t, c->dir, "history.csv", err)) < 0)
 		goto out;
@@ -616,6 +622,98 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
+/* The module's nominal capacity in an existing pack.json, else 0:
+ * the reference of the checks' equivalent full cycles. */
+static double manifest_capacity(const struct conv *c)
+{
+	char path[4096], *buf;
+	size_t len;
+	double v = 0;
+	cJSON *j, *m;
+
+	snprintf(path, sizeof path, "%s/pack.json", c->dir);
+	if (bg_read_file(&buf, &len, path, (size_t)16 << 20, NULL) < 0)
+		return 0;
+	j = cJSON_ParseWithLength(buf, len);
+	free(buf);
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(j, "modules")) {
+		cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "module_id");
+		cJSON *cap = cJSON_GetObjectItemCaseSensitive(m,
+							"nominal_capacity_ah");
+		if (cJSON_IsString(id) && !strcmp(id->valuestring, c->module) &&
+		    cJSON_IsNumber(cap) && cap->valuedouble > 0)
+			v = cap->valuedouble;
+	}
+	cJSON_Delete(j);
+	return v;
+}
+
+static const char *const cap_names[] = { "cycle_count", "days",
+					 "capacity_ah" };
+
+/* Capacity checks of a cycler series into capacity.csv (or stdout). */
+static int convert_capacity(struct conv *c, const char *file, bg_error *err)
+{
+	bg_formats_notes notes = { "", 0 };
+	struct rows r = { "capacity.csv", 3, 0, cap_names, NULL };
+	bg_capacity_set *set;
+	int rc;
+
+	if ((rc = need_module(c, file, _("capacity checks"), err)) < 0)
+		return rc;
+	rc = bg_formats_capacity_checks(&set, file, c->fmt, c->to_pack ?
+					manifest_capacity(c) : 0, &notes, err);
+	print_notes(c, &notes);
+	if (rc < 0)
+		return rc;
+	const bg_capacity_series *s = &set->series[0];
+	if (!(r.v = malloc(3 * s->n * sizeof *r.v))) {
+		bg_capacity_set_free(set);
+		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		r.v[3 * i] = s->pts[i].cycle_count;
+		r.v[3 * i + 1] = s->pts[i].days;
+		r.v[3 * i + 2] = s->pts[i].capacity_ah;
+	}
+	r.n = s->n;
+	if (c->to_pack)
+		rc = add_rows(c, &r, err);
+	else
+		write_rows(stdout, &r, c->module, 1);
+	free(r.v);
+	bg_capacity_set_free(set);
+	return rc;
+}
+
+/* history.csv, and into a pack with a module capacity.csv as well when
+ * the series holds checks (none is not an error here). */
+static int convert_series(struct conv *c, const char *file, bg_error *err)
+{
+	bg_error e2;
+	int rc;
+
+	switch (c->as) {
+	case AS_PULSE: return convert_pulse(c, file, err);
+	case AS_HISTORY: return convert_history(c, file, err);
+	case AS_CAPACITY: return convert_capacity(c, file, err);
+	}
+	if ((rc = convert_history(c, file, err)) < 0 || !c->to_pack ||
+	    !c->module)
+		return rc;
+	bg_error_clear(&e2);
+	/* no check at all: BG_EDATA without a line (formats.h) */
+	if ((rc = convert_capacity(c, file, &e2)) < 0 && e2.code == BG_EDATA &&
+	    e2.line == 0) {
+		if (c->verbose || cmd_verbose)
+			cmd_report(&e2);
+		return 0;
+	}
+	if (rc < 0)
+		*err = e2;
+	return rc;
+}
+
 static int convert_file(struct conv *c, const char *file, bg_error *err)
 {
 	bg_format fmt = c->fmt;
@@ -626,8 +724,7 @@ static int convert_file(struct conv *c, const char *file, bg_error *err)
 		return rc;
 	if (bg_format_kind(fmt) == BG_FORMAT_SPECTRUM)
 		return convert_spectrum(c, file, fmt, err);
-	return c->as_pulse ? convert_pulse(c, file, err) :
-	       convert_history(c, file, err);
+	return convert_series(c, file, err);
 }
 
 static int detect_files(char **files, int n)
@@ -663,9 +760,11 @@ static int parse_opts(struct conv *c, struct bg_optstate *st, int *status)
 		case OPT_VERBOSE: c->verbose = 1; break;
 		case OPT_MODULE: c->module = arg; break;
 		case OPT_AS:
-			if (strcmp(arg, "pulse") && strcmp(arg, "history"))
+			c->as = !strcmp(arg, "history") ? AS_HISTORY :
+				!strcmp(arg, "capacity") ? AS_CAPACITY :
+				!strcmp(arg, "pulse") ? AS_PULSE : -1;
+			if (c->as < 0)
 				goto bad;
-			c->as_pulse = !strcmp(arg, "pulse");
 			break;
 		case OPT_FORMAT:
 			if ((c->fmt = bg_format_from_name(arg)) ==

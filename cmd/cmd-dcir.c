@@ -16,13 +16,18 @@
 #include "eisin.h"
 
 static const char usage[] =
-	"battgrade dcir [--json] [--module ID] [--times LIST] "
-	"[--v-min VOLT] FILE|PACKDIR";
+	"battgrade dcir [--json] [--verbose] [--format NAME] [--module ID] "
+	"[--times LIST] [--v-min VOLT] FILE|PACKDIR";
 
-enum { O_JSON = 256, O_MODULE, O_TIMES, O_VMIN };
+enum { O_JSON = 256, O_MODULE, O_TIMES, O_VMIN, O_FORMAT, O_VERBOSE };
 
 static const struct bg_opt opts[] = {
 	{ O_JSON, "json", 0, NULL, N_("JSON output, one object per module") },
+	{ O_VERBOSE, "verbose", 0, NULL,
+	  N_("report the file's format and unit conversions") },
+	{ O_FORMAT, "format", 0, "NAME",
+	  N_("read FILE as format NAME (bdf, arbin, maccor) instead of "
+	     "detecting it") },
 	{ O_MODULE, "module", 'm', "ID", N_("only this module") },
 	{ O_TIMES, "times", 't', "LIST",
 	  N_("seconds into the pulse, comma-separated (default 1,10,30)") },
@@ -164,6 +169,7 @@ int cmd_dcir(int argc, char **argv)
 	const char *module = NULL, *arg;
 	struct bg_optstate st;
 	bg_eisfile_pulses *set;
+	bg_format fmt = BG_FORMAT_UNKNOWN;
 	double *vmin;
 	bg_dcir_opts o;
 	int id, json = 0, rc;
@@ -176,6 +182,14 @@ int cmd_dcir(int argc, char **argv)
 			return 0;
 		if (id == BG_OPT_ERROR)
 			return BG_EXIT_USAGE;
+		if (id == O_FORMAT && bg_format_kind(fmt = bg_format_from_name(
+		    arg)) != BG_FORMAT_TIMESERIES) {
+			cmd_warn(_("'%s' is not a time-series format (bdf, "
+				   "arbin, maccor)"), arg);
+			return BG_EXIT_USAGE;
+		}
+		if (id == O_VERBOSE)
+			cmd_verbose = cmd_verbose ? cmd_verbose : 1;
 		if (id == O_JSON)
 			json = 1;
 		else if (id == O_MODULE)
@@ -193,8 +207,8 @@ int cmd_dcir(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", _("usage"), usage);
 		return BG_EXIT_USAGE;
 	}
-	if ((rc = eisin_pulses(&set, &vmin, argv[st.optind], module,
-			       &err)) < 0) {
+	if ((rc = eisin_pulses_as(&set, &vmin, argv[st.optind], module, fmt,
+				  &err)) < 0) {
 		cmd_report(&err);
 		return bg_exit_from_error(rc);
 	}

@@ -19,28 +19,35 @@
 #include <cjson/cJSON.h>
 
 #include "battgrade/fade.h"
+#include "battgrade/formats.h"
 #include "battgrade/pack.h"
 #include "battgrade/plot.h"
 #include "cmd.h"
 
 static const char usage_cap[] =
-	"battgrade fit capacity [--json] [--cycles-per-day N] "
-	"[--eol FRACTION] [--model auto|NAME] [--module ID] [--plot FILE] "
-	"[--rated-capacity-ah AH] [--train-fraction F] FILE|PACKDIR";
+	"battgrade fit capacity [--json] [--verbose] [--cycles-per-day N] "
+	"[--eol FRACTION] [--format NAME] [--model auto|NAME] [--module ID] "
+	"[--plot FILE] [--rated-capacity-ah AH] [--train-fraction F] "
+	"FILE|PACKDIR";
 static const char usage_res[] =
 	"battgrade fit resistance [--json] [--cycles-per-day N] "
 	"[--eol FACTOR] [--model auto|NAME] [--module ID] [--plot FILE] "
 	"[--r0-ohm OHM] [--train-fraction F] FILE|PACKDIR";
 
 enum { O_JSON = 256, O_CPD, O_EOL, O_MODEL, O_MODULE, O_PLOT, O_RATED,
-       O_TRAIN };
+       O_TRAIN, O_FORMAT, O_VERBOSE };
 
 static const struct bg_opt opts_cap[] = {
 	{ O_JSON, "json", 0, NULL, N_("JSON output, one object per module") },
+	{ O_VERBOSE, "verbose", 0, NULL,
+	  N_("report a cycler file's format and the checks taken from it") },
 	{ O_CPD, "cycles-per-day", 0, "N",
 	  N_("duty for remaining life in years (default 1)") },
 	{ O_EOL, "eol", 0, "FRACTION",
 	  N_("end of life as a fraction of rated capacity (default 0.6)") },
+	{ O_FORMAT, "format", 0, "NAME",
+	  N_("read FILE as cycler format NAME (bdf, arbin, maccor) instead "
+	     "of detecting it") },
 	{ O_MODEL, "model", 0, "auto|NAME",
 	  N_("model to fit (default auto: the lowest AICc)") },
 	{ O_MODULE, "module", 0, "ID", N_("only this module") },
@@ -73,7 +80,8 @@ static const struct bg_opt opts_res[] = {
 };
 
 struct fit_args {
-	int resistance, json;
+	int resistance, json, verbose;
+	bg_format fmt;
 	const char *module, *plot, *input;
 	double ref;               /* rated capacity or R0; 0 = default */
 	bg_fade_opts o;
@@ -157,6 +165,16 @@ static int take(struct fit_args *a, int id, const char *arg)
 	case O_TRAIN:
 		return number("train-fraction", arg, 0, 1, 1,
 			      &a->o.train_fraction);
+	case O_VERBOSE:
+		a->verbose = 1;
+		return 0;
+	case O_FORMAT:
+		if (bg_format_kind(a->fmt = bg_format_from_name(arg)) ==
+		    BG_FORMAT_TIMESERIES)
+			return 0;
+		cmd_warn(_("'%s' is not a cycler format (bdf, arbin, "
+			   "maccor)"), arg);
+		return -1;
 	}
 	return -1;
 }
@@ -202,15 +220,37 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int load(const char *input, bg_pack **pack, bg_capacity_set **set,
-		bg_error *err)
+/* A cycler's time series (found by content, or --format): one
+ * capacity check per cycle (formats.h); else capacity.csv. */
+static int load_file(const struct fit_args *a, bg_capacity_set **set,
+		     bg_error *err)
 {
+	bg_formats_notes notes = { "", 0 };
+	bg_format f = a->fmt;
+	int rc;
+
+	if (f == BG_FORMAT_UNKNOWN &&
+	    bg_formats_detect(&f, a->input, NULL) < 0)
+		f = BG_FORMAT_UNKNOWN;
+	if (a->resistance || bg_format_kind(f) != BG_FORMAT_TIMESERIES)
+		return bg_capacity_load(set, a->input, NULL, err);
+	rc = bg_formats_capacity_checks(set, a->input, f, a->ref, &notes,
+					err);
+	if ((a->verbose || cmd_verbose) && notes.len)
+		fputs(notes.text, stderr);
+	return rc;
+}
+
+static int load(const struct fit_args *a, bg_pack **pack,
+		bg_capacity_set **set, bg_error *err)
+{
+	const char *input = a->input;
 	char path[4096];
 	int rc;
 
 	*pack = NULL;
 	if (!is_dir(input))
-		return bg_capacity_load(set, input, NULL, err);
+		return load_file(a, set, err);
 	if ((rc = bg_pack_load(pack, input, err)) < 0)
 		return rc;
 	rc = bg_pack_path(*pack, "capacity.csv", path, sizeof(path));
@@ -461,7 +501,7 @@ static int fit_command(int argc, char **argv, int resistance)
 	a.resistance = resistance;
 	if ((rc = parse_args(argc, argv, &a)) >= 0)
 		return rc;
-	if ((rc = load(a.input, &pack, &set, &err)) < 0) {
+	if ((rc = load(&a, &pack, &set, &err)) < 0) {
 		cmd_report(&err);
 		return bg_exit_from_error(rc);
 	}

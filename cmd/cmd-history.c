@@ -20,15 +20,20 @@
 #include "battgrade/pack.h"
 #include "cmd.h"
 
-enum { O_JSON = 256, O_CHEM, O_CAP, O_SERIES, O_GAP };
+enum { O_JSON = 256, O_CHEM, O_CAP, O_SERIES, O_GAP, O_FORMAT, O_VERBOSE };
 
 static const struct bg_opt opts[] = {
 	{ O_JSON, "json", 0, NULL, N_("print the report as JSON") },
+	{ O_VERBOSE, "verbose", 0, NULL,
+	  N_("report each file's format and unit conversions") },
 	{ O_SERIES, "cells-series", 0, "N",
 	  N_("cells in series behind the logged voltage (lone file; "
 	     "default 1)") },
 	{ O_CHEM, "chemistry", 0, "NAME",
 	  N_("NMC, NCA, LFP, LMO or LTO (lone file)") },
+	{ O_FORMAT, "format", 0, "NAME",
+	  N_("read lone files as format NAME (bdf, arbin, maccor) instead "
+	     "of detecting it") },
 	{ O_GAP, "gap-seconds", 0, "S",
 	  N_("longest interval that is not a data gap (default 21600)") },
 	{ O_CAP, "nominal-capacity-ah", 0, "AH",
@@ -38,11 +43,13 @@ static const struct bg_opt opts[] = {
 };
 
 static const char usage[] =
-	"battgrade history [--json] [--cells-series N] [--chemistry NAME] "
-	"[--gap-seconds S] [--nominal-capacity-ah AH] FILE...|PACKDIR";
+	"battgrade history [--json] [--verbose] [--cells-series N] "
+	"[--chemistry NAME] [--format NAME] [--gap-seconds S] "
+	"[--nominal-capacity-ah AH] FILE...|PACKDIR";
 
 struct hist_args {
-	int json;
+	int json, verbose;
+	bg_format fmt;
 	long series;
 	const char *chem;
 	double cap_ah, gap_s;
@@ -71,8 +78,17 @@ static int parse_args(int argc, char **argv, struct hist_args *a,
 		    (c == O_SERIES && bg_opt_long("cells-series", arg, 1,
 						  100000, &a->series) < 0))
 			return BG_EXIT_USAGE;
+		if (c == O_FORMAT &&
+		    bg_format_kind(a->fmt = bg_format_from_name(arg)) !=
+		    BG_FORMAT_TIMESERIES) {
+			cmd_warn(_("'%s' is not a time-series format (bdf, "
+				   "arbin, maccor)"), arg);
+			return BG_EXIT_USAGE;
+		}
 		if (c == O_JSON)
 			a->json = 1;
+		else if (c == O_VERBOSE)
+			a->verbose = 1;
 		else if (c == O_CHEM)
 			a->chem = arg;
 	}
@@ -104,17 +120,24 @@ static unsigned long long file_size(const char *path)
 	return stat(path, &sb) == 0 ? (unsigned long long)sb.st_size : 0;
 }
 
-/* Feed every file, with a progress bar per file on a terminal. */
-static int feed_files(bg_history *h, char **files, int n, bg_error *err)
+/* Feed every file, with a progress bar per file on a terminal; a lone
+ * file may be a cycler or BDF time series (any != 0). */
+static int feed_files(bg_history *h, char **files, int n, int any,
+		      const struct hist_args *a, bg_error *err)
 {
 	struct bg_progress p;
 	int i, rc = 0;
 
 	bg_history_set_progress(h, on_progress, &p);
 	for (i = 0; i < n && !rc; i++) {
+		bg_formats_notes notes = { "", 0 };
+
 		bg_progress_start(&p, _("reading"), file_size(files[i]));
-		rc = bg_history_feed_file(h, files[i], err);
+		rc = any ? bg_history_feed_any(h, files[i], a->fmt, &notes, err)
+			 : bg_history_feed_file(h, files[i], err);
 		bg_progress_end(&p);
+		if ((a->verbose || cmd_verbose) && notes.len)
+			fputs(notes.text, stderr);
 	}
 	return rc;
 }
@@ -132,7 +155,7 @@ static int lone_files(const struct hist_args *a, char **files, int n,
 		return rc;
 	if (a->gap_s > 0)
 		bg_history_set_gap_s(*out, a->gap_s);
-	return feed_files(*out, files, n, err);
+	return feed_files(*out, files, n, 1, a, err);
 }
 
 /* Limits of the pack's chemistry, overridden by pack.json "limits"
@@ -209,7 +232,7 @@ static int pack_dir(const struct hist_args *a, const char *dir,
 		goto done;
 	}
 	files[0] = path;
-	rc = feed_files(*out, files, 1, err);
+	rc = feed_files(*out, files, 1, 0, a, err);
 done:
 	bg_pack_free(pack);
 	return rc;

@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "battgrade/chemistry.h"
+#include "battgrade/csvin.h"
 #include "battgrade/formats.h"
 #include "battgrade/pack.h"
 #include "cmd.h"
@@ -236,16 +237,130 @@ int eisin_spectra(bg_eisfile_spectra **out, const char *path,
 	return 0;
 }
 
+/* Append one row to the series (arrays grown by doubling). */
+static int series_push(bg_pulse_series *s, size_t *cap, const bg_bdf_row *r)
+{
+	if (s->n == *cap) {
+		size_t n = *cap ? 2 * *cap : 1024;
+		double *t = realloc(s->time_s, n * sizeof *t);
+		if (t)
+			s->time_s = t;
+		double *i = t ? realloc(s->current_a, n * sizeof *i) : NULL;
+		if (i)
+			s->current_a = i;
+		double *v = i ? realloc(s->voltage_v, n * sizeof *v) : NULL;
+		if (!v)
+			return -1;
+		s->voltage_v = v;
+		*cap = n;
+	}
+	s->time_s[s->n] = r->time_s;
+	s->current_a[s->n] = r->current_a;
+	s->voltage_v[s->n++] = r->voltage_v;
+	return 0;
+}
+
+static int read_series(bg_eisfile_pulses *p, bg_bdf *b, const char *path,
+		       bg_error *err)
+{
+	bg_bdf_row row;
+	size_t cap = 0;
+	int rc;
+
+	if (bg_bdf_unix_time(b))
+		return bg_error_set(err, BG_EDATA, path, 1, 0,
+				    _("a pulse test needs test time "
+				      "(test_time_second), not wall-clock "
+				      "time"));
+	while ((rc = bg_bdf_next(b, &row, err)) > 0)
+		if (series_push(&p->series[0], &cap, &row) < 0)
+			return bg_error_set(err, BG_ENOMEM, path, 0, 0, "oom");
+	return rc;
+}
+
+/* Does the pulse CSV reader (eisfile.h) read the file as it is: its
+ * column names, or a module_id column? */
+static int pulse_native(const char *path)
+{
+	static const char *const t[] = { "test_time_second", "time_s", NULL };
+	static const char *const i[] = { "current_ampere", "current_A", NULL };
+	static const char *const v[] = { "voltage_volt", "voltage_V", NULL };
+	bg_csv *r;
+	int yes;
+
+	if (bg_csv_open(&r, path, NULL, NULL) < 0)
+		return 1;
+	yes = bg_csv_find(r, "module_id") >= 0 ||
+	      (bg_csv_find_any(r, t) >= 0 && bg_csv_find_any(r, i) >= 0 &&
+	       bg_csv_find_any(r, v) >= 0);
+	bg_csv_close(r);
+	return yes;
+}
+
+/*
+ * A cycler or BDF time series (Arbin, Maccor, BDF: found by content,
+ * or fmt) as one pulse series of module "": 1 when path is not one (it
+ * is then read as a pulse CSV), 0 with *out, or < 0.  A BDF file the
+ * pulse CSV reader reads as it is (pulse.csv) goes to that reader.
+ */
+static int from_series(bg_eisfile_pulses **out, const char *path,
+		       bg_format fmt, bg_error *err)
+{
+	bg_formats_notes notes = { "", 0 };
+	bg_eisfile_pulses *p;
+	bg_format f = fmt;
+	bg_bdf *b;
+	int rc;
+
+	if (f == BG_FORMAT_UNKNOWN && bg_formats_detect(&f, path, NULL) < 0)
+		return 1;
+	if (bg_format_kind(f) != BG_FORMAT_TIMESERIES ||
+	    (fmt == BG_FORMAT_UNKNOWN && f == BG_FORMAT_BDF &&
+	     pulse_native(path)))
+		return 1;
+	if ((rc = bg_bdf_open_as(&b, path, NULL, 0, fmt, &notes, err)) < 0)
+		return rc;
+	p = calloc(1, sizeof *p);
+	if (!p || !(p->series = calloc(1, sizeof *p->series))) {
+		free(p);
+		bg_bdf_close(b);
+		return bg_error_set(err, BG_ENOMEM, path, 0, 0, "oom");
+	}
+	p->n = 1;
+	rc = read_series(p, b, path, err);
+	if (rc == 0 && p->series[0].n == 0)
+		rc = bg_error_set(err, BG_EDATA, path, 0, 0, _("no rows"));
+	bg_bdf_close(b);
+	if (cmd_verbose && notes.len)
+		fputs(notes.text, stderr);
+	if (rc < 0) {
+		bg_eisfile_pulses_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
 int eisin_pulses(bg_eisfile_pulses **out, double **vmin, const char *path,
 		 const char *module, bg_error *err)
+{
+	return eisin_pulses_as(out, vmin, path, module, BG_FORMAT_UNKNOWN,
+			       err);
+}
+
+int eisin_pulses_as(bg_eisfile_pulses **out, double **vmin,
+		    const char *path, const char *module, bg_format fmt,
+		    bg_error *err)
 {
 	bg_eisfile_pulses *p;
 	size_t i, k = 0;
 	int rc;
 
 	*vmin = NULL;
-	rc = is_dir(path) ? load_pack((void **)&p, path, 1, vmin, err)
-			  : bg_eisfile_read_pulses(&p, path, err);
+	if (is_dir(path))
+		rc = load_pack((void **)&p, path, 1, vmin, err);
+	else if ((rc = from_series(&p, path, fmt, err)) == 1)
+		rc = bg_eisfile_read_pulses(&p, path, err);
 	if (rc < 0)
 		return rc;
 	for (i = 0; module && i < p->n; i++) {

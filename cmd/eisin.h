@@ -7,6 +7,7 @@
 #define BG_EISIN_H
 
 #include "battgrade/eisfile.h"
+#include "battgrade/formats.h"
 
 /* Spectra of path (file or pack directory); module NULL for all. */
 int eisin_spectra(bg_eisfile_spectra **out, const char *path,
@@ -20,6 +21,14 @@ int eisin_spectra(bg_eisfile_spectra **out, const char *path,
  */
 int eisin_pulses(bg_eisfile_pulses **out, double **vmin, const char *path,
 		 const char *module, bg_error *err);
+
+/* The same; a lone file may also be a cycler or BDF time series (one
+ * series of module ""), found by content or read as fmt when that is
+ * not BG_FORMAT_UNKNOWN; --verbose (cmd_verbose) prints its format and
+ * conversions. */
+int eisin_pulses_as(bg_eisfile_pulses **out, double **vmin,
+		    const char *path, const char *module, bg_format fmt,
+		    bg_error *err);
 
 /* A name for spectrum i for tables: module id, label, or "-". */
 const char *eisin_name(const bg_eisfile_spectra *s, size_t i);

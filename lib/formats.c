@@ -8,7 +8,7 @@
  * as "-Im(Z)/Ohm", "Zre (mOhm)" or "Freq(Hz)" becomes a quantity, a sign
  * and a scale to Hz, ohm or radians.  Also the small helpers that walk a
  * text held in memory line by line.  Reading the spectra is eisimport.c;
- * BDF and Arbin time series are bdf.c.
+ * BDF, Arbin and Maccor time series are bdf.c.
  */
 #include "config.h"
 
@@ -51,6 +51,8 @@ static const struct {
 	[BG_FORMAT_PLAIN] = { "plain", "plain CSV/TSV", BG_FORMAT_SPECTRUM },
 	[BG_FORMAT_BDF] = { "bdf", "BDF CSV", BG_FORMAT_TIMESERIES },
 	[BG_FORMAT_ARBIN] = { "arbin", "Arbin CSV", BG_FORMAT_TIMESERIES },
+	[BG_FORMAT_MACCOR] = { "maccor", "Maccor text export",
+			       BG_FORMAT_TIMESERIES },
 };
 
 const char *bg_format_name(bg_format f)
@@ -468,6 +470,13 @@ static bg_format detect_text(const struct bg_text *t)
 	if (early_line(t, 40, "Instrument Model:  CHI") ||
 	    (early_line(t, 5, "A.C. Impedance") && early_line(t, 60, "Freq/")))
 		return BG_FORMAT_CHI;
+	/* Maccor: its metadata line, or straight the tab-separated header */
+	if ((bg_line_starts(&l, "Today's Date") &&
+	     bg_line_contains(&l, "Date of Test:")) ||
+	    (bg_line_starts(&l, "Rec#\t") && bg_line_contains(&l, "\tCyc#\t") &&
+	     (bg_line_contains(&l, "\tState\t") || (l.len >= 6 &&
+	      !memcmp(l.s + l.len - 6, "\tState", 6)))))
+		return BG_FORMAT_MACCOR;
 	if (bg_line_contains(&l, "Data_Point") && bg_line_contains(&l, "Cycle_Index") &&
 	    bg_line_contains(&l, "Test_Time"))
 		return BG_FORMAT_ARBIN;
@@ -514,7 +523,7 @@ int bg_formats_detect_mem(bg_format *out, const char *name, const char *buf,
 	bg_name_copy(first, l.s ? l.s : "", l.len < 60 ? l.len : 60);
 	return bg_error_set(err, BG_EDATA, name, l.no ? l.no : 1, 1,
 			    _("unknown format: not an impedance analyser "
-			      "export or BDF CSV battgrade knows (first "
+			      "export or cycler file battgrade knows (first "
 			      "line '%s'); see battgrade-formats(5)"), first);
 }
 

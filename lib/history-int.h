@@ -102,6 +102,11 @@ int hist_parse_iso(const char *s, size_t n, double *out);
 /* The track of a module id, or NULL; the pack track is id "". */
 struct hist_track *hist_find(const bg_history *h, const char *id);
 
+/* A new track for module id (the pack track is ""), appended to h's
+ * tracks; NULL when out of memory. */
+struct hist_track *hist_track_add(bg_history *h, const char *id,
+				  double cap_ah, int series);
+
 /* One sample of a log, in SI units; line is where it came from (for
  * clock-jump reports).  temp_ok/soc_ok say whether temp/soc are set. */
 struct hist_row {

@@ -87,7 +87,7 @@ static struct hist_track *track_new(bg_history *h, const char *id,
 	return t;
 }
 
-static struct hist_track *track_add(bg_history *h, const char *id,
+struct hist_track *hist_track_add(bg_history *h, const char *id,
 				    double cap_ah, int series)
 {
 	struct hist_track *t;
@@ -161,7 +161,7 @@ int bg_history_add_module(bg_history *h, const char *id, double cap_ah,
 	if (hist_find(h, id))
 		return bg_error_set(err, BG_EINVAL, NULL, 0, 0,
 				    _("module '%s' declared twice"), id);
-	if (!track_add(h, id, cap_ah, series))
+	if (!hist_track_add(h, id, cap_ah, series))
 		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 				    _("out of memory"));
 	h->declared = 1;
@@ -775,7 +775,7 @@ static int row_track(bg_history *h, bg_csv *r, const struct hist_cols *c,
 					    BG_EDATA,
 					    _("more than %d modules in one "
 					      "log"), HIST_MAX_MODULES);
-		if (!(t = track_add(h, id, h->cap_ah, h->lim.cells_series)))
+		if (!(t = hist_track_add(h, id, h->cap_ah, h->lim.cells_series)))
 			return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
 					    _("out of memory"));
 	}

@@ -611,6 +611,173 @@ START_TEST(test_formats_arbin_reads_real_and_mits_names)
 }
 END_TEST
 
+
+/* Maccor's real export (beep's xTESLADIAG_000019_CH70.070, first 114
+ * lines): the numbers as printed, the current signed from State. */
+START_TEST(test_formats_maccor_reads_real_export)
+{
+	const char *f = "xTESLADIAG_000019_CH70.head114.070";
+	bg_formats_notes notes = { "", 0 };
+	bg_bdf_row row;
+	bg_bdf *b;
+	bg_error err;
+	bg_format fmt;
+	unsigned long n = 0;
+	int rc;
+
+	ck_assert_int_eq(bg_formats_detect(&fmt, fixture_path(f), &err), 0);
+	ck_assert_int_eq(fmt, BG_FORMAT_MACCOR);
+	ck_assert_int_eq(bg_format_kind(fmt), BG_FORMAT_TIMESERIES);
+	ck_assert_int_eq(bg_bdf_open(&b, fixture_path(f), &notes, &err), 0);
+	ck_assert_int_eq(bg_bdf_format(b), BG_FORMAT_MACCOR);
+	ck_assert_ptr_null(bg_bdf_temperature_name(b));
+	while ((rc = bg_bdf_next(b, &row, &err)) > 0) {
+		n++;
+		if (row.line == 5) {     /* Rec# 3, the first D row */
+			ck_close(row.time_s, 5.01);
+			ck_close(row.current_a, -9.0750743877);
+			ck_close(row.voltage_v, 3.26169223);
+			ck_assert_int_eq(row.state, 'D');
+			ck_close(row.cycle, 0);
+		}
+		if (row.line == 50)      /* Rec# 48, end of the discharge */
+			ck_close(row.discharge_ah, 0.1247312174);
+		if (row.line == 51)      /* Rec# 49, rest: counter restarts */
+			ck_close(row.discharge_ah, 0);
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(n, 112);
+	/* Rec# 112 on line 114: a cycle 1 charge row, positive */
+	ck_assert_uint_eq(row.line, 114);
+	ck_assert_int_eq(row.state, 'C');
+	ck_close(row.current_a, 9.4003204395);
+	ck_close(row.voltage_v, 3.61966888);
+	ck_close(row.cycle, 1);
+	ck_close(row.time_s, 1853.3);
+	bg_bdf_close(b);
+	ck_assert_ptr_nonnull(strstr(notes.text, "format maccor"));
+	ck_assert_ptr_nonnull(strstr(notes.text, "46 negative, 0 positive"));
+}
+END_TEST
+
+/* The Loop1..Loop4 variant; an unsigned export is signed by State;
+ * the header alone (no metadata line) is read too. */
+START_TEST(test_formats_maccor_variants)
+{
+	const char *f = "PreDiag_000229_000229_truncated.head22.034";
+	bg_bdf_row row;
+	bg_bdf *b;
+	bg_error err;
+	bg_format fmt;
+	unsigned long n = 0;
+
+	ck_assert_int_eq(bg_formats_detect(&fmt, fixture_path(f), &err), 0);
+	ck_assert_int_eq(fmt, BG_FORMAT_MACCOR);
+	ck_assert_int_eq(bg_bdf_open(&b, fixture_path(f), NULL, &err), 0);
+	while (bg_bdf_next(b, &row, &err) > 0)
+		if (n++ == 0) {
+			ck_close(row.voltage_v, 3.45922026);
+			ck_assert_int_eq(row.state, 'R');
+			ck_assert_uint_eq(row.line, 3);
+		}
+	ck_assert_uint_eq(n, 20);
+	ck_close(row.time_s, 570);   /* Rec# 20, line 22 */
+	bg_bdf_close(b);
+
+	char *p = write_tmp("Rec#\tCyc#\tStep\tTest (Sec)\tAmp-hr\tAmps\t"
+			    "Volts\tState\n"
+			    "1\t1\t1\t0\t0\t2.5\t3.9\tD\n"
+			    "2\t1\t1\t10\t0.0069444\t2.5\t3.8\tD\n"
+			    "3\t1\t2\t20\t0.0069444\t1.0\t4.0\tC\n");
+	ck_assert_int_eq(bg_formats_detect(&fmt, p, &err), 0);
+	ck_assert_int_eq(fmt, BG_FORMAT_MACCOR);
+	ck_assert_int_eq(bg_bdf_open(&b, p, NULL, &err), 0);
+	ck_assert_int_eq(bg_bdf_next(b, &row, &err), 1);
+	ck_close(row.current_a, -2.5);
+	ck_assert_uint_eq(row.line, 2);
+	ck_assert_int_eq(bg_bdf_next(b, &row, &err), 1);
+	ck_close(row.discharge_ah, 0.0069444);
+	ck_assert_int_eq(bg_bdf_next(b, &row, &err), 1);
+	ck_close(row.current_a, 1.0);
+	ck_close(row.discharge_ah, 0);     /* C row: not discharge */
+	bg_bdf_close(b);
+	unlink(p);
+}
+END_TEST
+
+/* Near-misses of the Maccor export: a column or a state the reader
+ * does not know, no State column; each named with its line. */
+static const struct {
+	const char *from, *to, *msg;
+	unsigned long line;
+} maccor_misses[] = {
+	{ "\tVolts\t", "\tTemp 1\t",
+	  "Maccor export with unknown column 'Temp 1' at line 2", 2 },
+	{ "\tState\t", "\tMode\t",
+	  "Maccor export with unknown column 'Mode' at line 2", 2 },
+	{ "\t3.45845731\tR\t", "\t3.45845731\tX\t",
+	  "Maccor State 'X' battgrade does not know", 3 },
+	{ "\t-9.4000915541\t3.00000000\tD\t", "\t-9.4000915541\t3.00000000\tDC\t",
+	  "Maccor State 'DC'", 50 },
+	{ "\t0.1247312174\t", "\tN/A\t", "Amp-hr", 50 },
+};
+
+START_TEST(test_formats_maccor_near_misses)
+{
+	size_t len, ml;
+	char *buf = slurp("xTESLADIAG_000019_CH70.head114.070", &len);
+	char *m = replace(buf, len, maccor_misses[_i].from,
+			  maccor_misses[_i].to, &ml);
+	bg_bdf_row row;
+	bg_bdf *b = NULL;
+	bg_error err;
+	bg_format fmt;
+	int rc;
+
+	bg_error_clear(&err);
+	ck_assert_int_eq(bg_formats_detect_mem(&fmt, "m.070", m, ml, &err), 0);
+	ck_assert_int_eq(fmt, BG_FORMAT_MACCOR);
+	rc = bg_bdf_open_mem(&b, "m.070", m, ml, NULL, &err);
+	while (rc == 0 && (rc = bg_bdf_next(b, &row, &err)) > 0)
+		rc = 0;
+	bg_bdf_close(b);
+	ck_assert_int_eq(rc, BG_EDATA);
+	ck_assert_msg(strstr(err.msg, maccor_misses[_i].msg) != NULL,
+		      "message '%s'", err.msg);
+	ck_assert_uint_eq(err.line, maccor_misses[_i].line);
+	free(m);
+	free(buf);
+}
+END_TEST
+
+/* What is not Maccor: the metadata line alone, a tab table without
+ * State; and a forced spectrum format is not a time series. */
+START_TEST(test_formats_maccor_lookalikes)
+{
+	static const char meta_only[] = "Today's Date 07/17/2019\n1\t2\t3\n";
+	static const char no_state[] = "Rec#\tCyc#\tTest (Sec)\tAmps\tVolts\n"
+				       "1\t0\t0\t1\t3.7\n";
+	bg_bdf *b;
+	bg_error err;
+	bg_format fmt;
+
+	ck_assert_int_eq(bg_formats_detect_mem(&fmt, "x", meta_only,
+					       sizeof meta_only - 1, &err),
+			 BG_EDATA);
+	ck_assert_int_eq(bg_formats_detect_mem(&fmt, "x", no_state,
+					       sizeof no_state - 1, &err),
+			 BG_EDATA);
+	ck_assert_int_eq(bg_bdf_open_as(&b, "x", no_state, sizeof no_state - 1,
+					BG_FORMAT_MACCOR, NULL, &err),
+			 BG_EDATA);
+	ck_assert_ptr_nonnull(strstr(err.msg, "without a State column"));
+	ck_assert_int_eq(bg_bdf_open_as(&b, "x", no_state, sizeof no_state - 1,
+					BG_FORMAT_GAMRY, NULL, &err),
+			 BG_EINVAL);
+	ck_assert_int_eq(bg_format_from_name("maccor"), BG_FORMAT_MACCOR);
+}
+END_TEST
+
 static Suite *formats_suite(void)
 {
 	Suite *s = suite_create("formats");
@@ -638,6 +805,13 @@ static Suite *formats_suite(void)
 	tcase_add_test(tc, test_formats_bdf_reads_memory);
 	tcase_add_test(tc, test_formats_bdf_rejects_incomplete);
 	tcase_add_test(tc, test_formats_arbin_reads_real_and_mits_names);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("maccor");
+	tcase_add_test(tc, test_formats_maccor_reads_real_export);
+	tcase_add_test(tc, test_formats_maccor_variants);
+	tcase_add_loop_test(tc, test_formats_maccor_near_misses, 0,
+			    sizeof maccor_misses / sizeof maccor_misses[0]);
+	tcase_add_test(tc, test_formats_maccor_lookalikes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -32,6 +32,7 @@ typedef enum bg_format {
 	BG_FORMAT_PLAIN,        /* frequency, Z', Z'' in CSV or TSV */
 	BG_FORMAT_BDF,          /* Battery Data Format CSV */
 	BG_FORMAT_ARBIN,        /* Arbin cycler CSV (Data_Point, Test_Time...) */
+	BG_FORMAT_MACCOR,       /* Maccor text export (Rec#, Cyc#, State...) */
 	BG_FORMAT_COUNT
 } bg_format;
 
@@ -100,7 +101,7 @@ int bg_formats_load_spectra(bg_spectrum_set **out, const char *path,
  * lib/impedance.c, so bg_spectrum_set_free() frees them as well. */
 void bg_formats_spectra_free(bg_spectrum_set *set);
 
-/* ---- Battery Data Format (and Arbin CSV) time series --------------- */
+/* ---- Battery Data Format, Arbin CSV and Maccor text time series ---- */
 
 typedef struct bg_bdf bg_bdf;
 
@@ -110,6 +111,15 @@ typedef struct bg_bdf_row {
 	double current_a;        /* positive charges (BDF convention) */
 	double voltage_v;
 	double temperature_c;
+	double cycle;            /* cycler's cycle number (cycle_count,
+				    Cycle_Index, Cyc#); NAN when none */
+	double discharge_ah;     /* the file's discharge capacity counter
+				    (cumulative, per cycle or per step:
+				    see bg_formats_capacity_checks());
+				    NAN when none */
+	char state;              /* Maccor State ('C', 'D', 'R', 'O'); 0
+				    for other formats */
+	unsigned long line;      /* line of the file the row is on */
 	/* Each field as the file writes it when no unit conversion was
 	 * needed, else NULL: lets a converter copy numbers exactly (and
 	 * fast).  Borrowed until the next bg_bdf_next(). */
@@ -119,11 +129,14 @@ typedef struct bg_bdf_row {
 
 /*
  * Open a BDF CSV file (or an Arbin CSV export: Test_Time, Current,
- * Voltage, with or without "(s)", "(A)", "(mA)", "(V)" units) for
- * streaming.  Columns are found by BDF machine name or preferred label
- * ("Test Time / s"); labels with other units (mA, mV, min, h) are
- * converted.  Required: a time column, voltage and
- * current.  Columns not used are listed in notes.  Free with
+ * Voltage, with or without "(s)", "(A)", "(mA)", "(V)" units; or a
+ * Maccor text export, found by its content) for streaming.  Columns
+ * are found by BDF machine name or preferred label ("Test Time / s");
+ * labels with other units (mA, mV, min, h) are converted.  Required: a
+ * time column, voltage and current.  Columns not used are listed in
+ * notes.  Maccor's current gets its sign from the State column (C
+ * charges, positive; D discharges, negative), and a Maccor column the
+ * reader does not know is BG_EDATA naming it.  Free with
  * bg_bdf_close().
  */
 int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
@@ -133,6 +146,16 @@ int bg_bdf_open(bg_bdf **out, const char *path, bg_formats_notes *notes,
  * name is used in messages. */
 int bg_bdf_open_mem(bg_bdf **out, const char *name, const void *buf,
 		    size_t len, bg_formats_notes *notes, bg_error *err);
+
+/* The same as format fmt (BG_FORMAT_BDF, _ARBIN or _MACCOR; or
+ * BG_FORMAT_UNKNOWN to detect it, as above); BG_EINVAL for a spectrum
+ * format.  buf NULL reads the file at path. */
+int bg_bdf_open_as(bg_bdf **out, const char *path, const void *buf,
+		   size_t len, bg_format fmt, bg_formats_notes *notes,
+		   bg_error *err);
+
+/* The format the reader reads (BDF, Arbin or Maccor). */
+bg_format bg_bdf_format(const bg_bdf *r);
 
 /* 1 when the time column is unix_time_second, 0 for test time. */
 int bg_bdf_unix_time(const bg_bdf *r);
@@ -151,5 +174,39 @@ int bg_bdf_next(bg_bdf *r, bg_bdf_row *row, bg_error *err);
 unsigned long bg_bdf_rows(const bg_bdf *r);
 
 void bg_bdf_close(bg_bdf *r);
+
+/* ---- capacity checks from cycler time series ------------------------ */
+
+/*
+ * One discharge capacity per cycle of a cycler time series (BDF, Arbin
+ * or Maccor; fmt, or BG_FORMAT_UNKNOWN to detect it), as capacity
+ * checks: one series with module_id "" whose points carry
+ * cycle_count = equivalent full cycles at the end of that discharge
+ * (charge plus discharge Ah counted from the start of the file, over
+ * 2 x ref_capacity_ah; ref_capacity_ah <= 0 takes the first check's
+ * capacity), days = time since the first row and capacity_ah (no
+ * temperature, energy or resistance: NAN).
+ *
+ * Cycles are the file's cycle numbers, else runs from one discharge to
+ * the next charge; a cycle is a check only when some row discharges
+ * (current below -1e-3 of the largest seen, or Maccor State D).  A
+ * cycle's capacity is the rise of the file's
+ * discharge capacity counter over the cycle (restarts to zero, as at
+ * each step or cycle, are followed), else the discharge current
+ * integrated with the trapezoidal rule.  A discharge still running at
+ * the end of the file is not a check and is left out, as are cycles
+ * without discharge.  Each check is listed in notes with its cycle and
+ * lines.  No check at all is BG_EDATA with line 0.  Free *out with
+ * bg_capacity_set_free().
+ */
+int bg_formats_capacity_checks(bg_capacity_set **out, const char *path,
+			       bg_format fmt, double ref_capacity_ah,
+			       bg_formats_notes *notes, bg_error *err);
+
+/* The same over len bytes at buf; name is used in messages. */
+int bg_formats_capacity_checks_mem(bg_capacity_set **out, const char *name,
+				   const void *buf, size_t len,
+				   bg_format fmt, double ref_capacity_ah,
+				   bg_formats_notes *notes, bg_error *err);
 
 #endif

@@ -28,6 +28,7 @@
 
 #include "battgrade/chemistry.h"
 #include "battgrade/error.h"
+#include "battgrade/formats.h"
 
 struct cJSON;
 
@@ -115,6 +116,25 @@ void bg_history_set_progress(bg_history *h,
 int bg_history_feed_file(bg_history *h, const char *path, bg_error *err);
 int bg_history_feed_mem(bg_history *h, const char *name, const void *buf,
 			size_t len, bg_error *err);
+
+/*
+ * Feed a cycler or BDF time series opened with bg_bdf_open_as()
+ * (formats.h; name for messages), in BDF units and sign, as rows of the
+ * pack (no module id).  Its time kind must match the earlier files'.
+ */
+int bg_history_feed_series(bg_history *h, bg_bdf *r, const char *name,
+			   bg_error *err);
+
+/*
+ * Feed a log file of any kind battgrade reads: history.csv and BDF
+ * files with its column names go to bg_history_feed_file(); other time
+ * series (Arbin, Maccor, BDF with other units or labels), found by
+ * content or forced with fmt (not BG_FORMAT_UNKNOWN), are converted by
+ * the reader of formats.h.  The format and conversions are written to
+ * notes (NULL allowed).
+ */
+int bg_history_feed_any(bg_history *h, const char *path, bg_format fmt,
+			bg_formats_notes *notes, bg_error *err);
 
 /* Totals for one module, or for the pack when module_id is NULL.
  * BG_EINVAL for an unknown module. */

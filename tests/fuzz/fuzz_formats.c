@@ -1,8 +1,9 @@
 /*
  * fuzz_formats.c - format detection, every spectrum reader and the
- * BDF/Arbin time-series reader must accept or reject any bytes without
- * crashing, hanging or reading out of bounds; each input is also read as
- * each spectrum format in turn (--format) and as a time series.
+ * BDF/Arbin/Maccor time-series reader must accept or reject any bytes
+ * without crashing, hanging or reading out of bounds; each input is also
+ * read as each spectrum format in turn (--format), as each time-series
+ * format, and through the capacity checks taken from a cycler series.
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -36,10 +37,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	bg_bdf *b;
 	bg_bdf_row row;
+	notes.len = 0;
 	if (bg_bdf_open_mem(&b, "fuzz", buf, size, &notes, &err) == 0) {
 		while (bg_bdf_next(b, &row, &err) > 0)
 			;
 		bg_bdf_close(b);
 	}
+	for (int f = 1; f < BG_FORMAT_COUNT; f++) {
+		if (bg_format_kind((bg_format)f) != BG_FORMAT_TIMESERIES)
+			continue;
+		notes.len = 0;
+		if (bg_bdf_open_as(&b, "fuzz", buf ? buf : "", size,
+				   (bg_format)f, &notes, &err) == 0) {
+			while (bg_bdf_next(b, &row, &err) > 0)
+				;
+			bg_bdf_close(b);
+		}
+	}
+	bg_capacity_set *cap;
+	notes.len = 0;
+	if (bg_formats_capacity_checks_mem(&cap, "fuzz", buf, size,
+					   BG_FORMAT_UNKNOWN, 0, &notes,
+					   &err) == 0)
+		bg_capacity_set_free(cap);
 	return 0;
 }
