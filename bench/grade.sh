@@ -7,6 +7,14 @@
 # data/genpack --many (kept in BG_BENCH_GRADE_DIR if set, so a second
 # run reuses them).  Baselines measured in the same run: reading every
 # input file once (the I/O floor) and grading with one thread.
+#
+# BG_BENCH_GRADE_BASELINE=DIR (the build directory of another battgrade,
+# e.g. an older commit) also times that one in the same run and compares
+# its CSV with this one's, module by module (bench/grade-diff.sh: grade,
+# deciding rule, rounded SOH and remaining life).
+# BG_BENCH_GRADE_CALLGRIND=K counts instructions per module (valgrind
+# --tool=callgrind, grade -j 1 --csv on the first K packs): repeatable
+# where CPU times on a shared machine are not.
 set -eu
 : "${BATTGRADE:?run through make bench}"
 : "${BG_TOP_BUILDDIR:?run through make bench}"
@@ -61,14 +69,47 @@ run() {
 		'BEGIN { printf "%-34s %8.2f s CPU %7.0f modules/CPU-s, peak RSS %.1f MiB\n", "", u + s, m / (u + s), r / 1024 }'
 }
 
+BASE=${BG_BENCH_GRADE_BASELINE:-}
+if [ -n "$BASE" ] && [ ! -x "$BASE/battgrade" ]; then
+	echo "bench/grade: BG_BENCH_GRADE_BASELINE: no $BASE/battgrade" >&2
+	exit 1
+fi
+
 "$TIME" -f "%e" -o "$OUT/t" find "$DIR" -name '*.csv' -exec cat {} + \
 	-o -name pack.json -exec cat {} + >/dev/null
 rate "baseline: read every input once" "$(cat "$OUT/t")"
 run "grade -j 1 --csv" "$BATTGRADE" grade -j 1 --csv --from "$OUT/list"
 mv "$OUT/last" "$OUT/j1.csv"
 run "grade -j $J --csv" "$BATTGRADE" grade -j "$J" --csv --from "$OUT/list"
+mv "$OUT/last" "$OUT/jn.csv"
+if [ -n "$BASE" ]; then
+	run "baseline: grade -j $J --csv" "$BASE/battgrade" grade -j "$J" \
+		--csv --from "$OUT/list"
+	echo "baseline against this build: $(sh "$(dirname "$0")/grade-diff.sh" \
+		"$OUT/last" "$OUT/jn.csv" | tail -n 1)"
+fi
 run "grade -j $J --json (full JSONL)" "$BATTGRADE" grade -j "$J" --json --from "$OUT/list"
 echo "JSONL bytes per module: $(( $(wc -c <"$OUT/last") / M ))"
+
+# instr DIR LABEL: instructions per module of DIR's battgrade.
+instr() {
+	head -n "$BG_BENCH_GRADE_CALLGRIND" "$OUT/list" >"$OUT/cglist"
+	k=$(( $(wc -l <"$OUT/cglist") * 8 ))
+	"$1/libtool" --mode=execute valgrind --tool=callgrind \
+		--callgrind-out-file=/dev/null "$1/battgrade" grade -j 1 --csv \
+		--from "$OUT/cglist" 2>&1 >/dev/null |
+		awk -v k="$k" -v l="$2" '/refs:/ { gsub(",", "", $NF)
+			printf "%-34s %8.2f M instructions per module (%d modules)\n",
+			       l, $NF / k / 1e6, k }'
+}
+if [ -n "${BG_BENCH_GRADE_CALLGRIND:-}" ]; then
+	if command -v valgrind >/dev/null 2>&1; then
+		instr "$BG_TOP_BUILDDIR" "callgrind: grade -j 1 --csv"
+		[ -z "$BASE" ] || instr "$BASE" "baseline: callgrind"
+	else
+		echo "bench/grade: valgrind missing; no instruction counts"
+	fi
+fi
 
 # Agreement with truth.json, module by module.
 awk -F'"' 'FNR == 1 { p = "" } /"pack_id":/ && p == "" { p = $4 }

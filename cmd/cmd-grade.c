@@ -7,7 +7,10 @@
  * thread prints results in input order.  A ring of 4N slots is the
  * reorder window: the reader waits when the oldest unprinted pack is
  * that far behind, so memory stays bounded whatever the number of
- * packs.  A pack that cannot be read is reported and skipped.
+ * packs.  A pack that cannot be read is reported and skipped.  JSONL
+ * (for --json and --out) is serialised by the worker that graded the
+ * pack: printing numbers is the costly part of JSON output, and the
+ * main thread, which prints in order, would otherwise do it alone.
  */
 #include "config.h"
 
@@ -52,7 +55,10 @@ static const struct bg_opt opts[] = {
 
 struct job {
 	char *dir;
-	cJSON *mods;
+	cJSON *mods;    /* NULL once serialised when only JSONL is needed */
+	char *text;     /* the pack's JSONL, when wanted */
+	size_t len;
+	char *pack_id;  /* of the first module, for --out */
 	bg_error err;
 	int rc;
 	int done;
@@ -66,7 +72,9 @@ struct batch {
 	unsigned long submitted, taken, printed;
 	int closed;
 	const bg_policy *pol;
-	int summary;    /* only table/CSV/explain fields are printed */
+	int summary;    /* BG_ASSESS_*: what the output format prints */
+	int jsonl;      /* workers serialise each pack's JSONL */
+	int keep_mods;  /* the main thread also prints from the objects */
 	int setup_rc;
 	bg_error setup_err;
 };
@@ -78,6 +86,46 @@ struct args {
 };
 
 /* ---- workers --------------------------------------------------------- */
+
+/* j->text: one line of unformatted JSON per module (what JSONL output
+ * and --out write); the objects are freed unless keep. */
+static int serialise(struct job *j, int keep)
+{
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetArrayItem(j->mods, 0), "pack_id"));
+	const cJSON *m;
+	char *line, *grown;
+	size_t n, cap = 0;
+
+	if (id && !(j->pack_id = strdup(id)))
+		goto oom;
+	cJSON_ArrayForEach(m, j->mods) {
+		if (!(line = cJSON_PrintUnformatted(m)))
+			goto oom;
+		n = strlen(line);
+		if (j->len + n + 2 > cap) {
+			cap = 2 * (j->len + n + 2);
+			if (!(grown = realloc(j->text, cap))) {
+				cJSON_free(line);
+				goto oom;
+			}
+			j->text = grown;
+		}
+		memcpy(j->text + j->len, line, n);
+		j->text[j->len + n] = '\n';
+		j->len += n + 1;
+		j->text[j->len] = '\0';
+		cJSON_free(line);
+	}
+	if (!keep) {
+		cJSON_Delete(j->mods);
+		j->mods = NULL;
+	}
+	return 0;
+oom:
+	return bg_error_set(&j->err, BG_ENOMEM, j->dir, 0, 0,
+			    _("out of memory"));
+}
 
 static void *worker(void *arg)
 {
@@ -109,6 +157,8 @@ static void *worker(void *arg)
 		else
 			j->rc = bg_error_set(&j->err, rc, NULL, 0, 0, "%s",
 					     err.msg);
+		if (!j->rc && b->jsonl)
+			j->rc = serialise(j, b->keep_mods);
 		pthread_mutex_lock(&b->mu);
 		j->done = 1;
 		pthread_cond_broadcast(&b->done);
@@ -173,43 +223,14 @@ static int safe_name(const char *s)
 static int save_pack(const struct args *ar, const struct job *j,
 		     bg_error *err)
 {
-	const cJSON *m;
-	char *line, *all = NULL;
-	size_t len = 0, n;
-	const char *id;
-	int rc;
-
-	if (!ar->out || !cJSON_GetArraySize(j->mods))
+	if (!ar->out || !j->len)
 		return 0;
-	id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetArrayItem(j->mods, 0), "pack_id"));
-	cJSON_ArrayForEach(m, j->mods) {
-		if (!(line = cJSON_PrintUnformatted(m)))
-			goto oom;
-		n = strlen(line);
-		char *grown = realloc(all, len + n + 2);
-		if (!grown) {
-			cJSON_free(line);
-			goto oom;
-		}
-		all = grown;
-		memcpy(all + len, line, n);
-		all[len + n] = '\n';
-		len += n + 1;
-		all[len] = '\0';
-		cJSON_free(line);
-	}
-	if (!safe_name(id))
-		rc = bg_error_set(err, BG_EDATA, NULL, 0, 0,
-				  _("pack_id '%s' is not a safe file name; "
-				    "not written to --out"), id ? id : "");
-	else
-		rc = write_out(ar->out, id, all ? all : "", err);
-	free(all);
-	return rc;
-oom:
-	free(all);
-	return bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");
+	if (!safe_name(j->pack_id))
+		return bg_error_set(err, BG_EDATA, NULL, 0, 0,
+				    _("pack_id '%s' is not a safe file name; "
+				      "not written to --out"),
+				    j->pack_id ? j->pack_id : "");
+	return write_out(ar->out, j->pack_id, j->text, err);
 }
 
 /* Print (and save) the oldest job; returns its exit status. */
@@ -224,7 +245,10 @@ static int finish_job(const struct args *ar, struct grade_out *go,
 		cmd_report(&j->err);
 		st = BG_EXIT_DATAERR;
 	} else {
-		bg_grade_out_pack(go, j->dir, j->mods);
+		if (j->mods)
+			bg_grade_out_pack(go, j->dir, j->mods);
+		else
+			fwrite(j->text, 1, j->len, go->f);
 		bg_error_clear(&err);
 		if (save_pack(ar, j, &err)) {
 			cmd_report(&err);
@@ -233,6 +257,8 @@ static int finish_job(const struct args *ar, struct grade_out *go,
 	}
 	cJSON_Delete(j->mods);
 	free(j->dir);
+	free(j->text);
+	free(j->pack_id);
 	memset(j, 0, sizeof(*j));
 	return st;
 }
@@ -480,8 +506,13 @@ int cmd_grade(int argc, char **argv)
 	pthread_cond_init(&b.work, NULL);
 	pthread_cond_init(&b.done, NULL);
 	b.pol = pol;
-	/* the full per-module detail only goes to JSON output and --out */
-	b.summary = ar.fmt != BG_GRADE_JSON && !ar.out;
+	/* the full per-module detail only goes to JSON output and --out;
+	 * rules and notes only to --explain */
+	b.summary = ar.fmt == BG_GRADE_JSON || ar.out ? BG_ASSESS_FULL
+		    : ar.fmt == BG_GRADE_EXPLAIN ? BG_ASSESS_SUMMARY
+		    : BG_ASSESS_ROW;
+	b.jsonl = ar.fmt == BG_GRADE_JSON || ar.out;
+	b.keep_mods = ar.fmt != BG_GRADE_JSON;
 	b.window = 4 * (unsigned long)ar.jobs;
 	if (!(b.ring = calloc(b.window, sizeof(*b.ring)))) {
 		rc = BG_EXIT_SOFTWARE;

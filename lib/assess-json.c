@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "battgrade/assess.h"
 #include "assess-int.h"
 
 /* ---- JSON helpers ---------------------------------------------------- */
@@ -318,9 +319,11 @@ cJSON *bg_assess_module_json(const bg_policy *p, const struct packdata *pd,
 		return NULL;
 	identity_json(o, p, pd, ms->info, g);
 	cJSON_AddItemToObject(o, "applications", apps_json(p, g, ms));
-	cJSON_AddItemToObject(o, "rules", rules_json(p, g));
+	if (summary < BG_ASSESS_ROW)
+		cJSON_AddItemToObject(o, "rules", rules_json(p, g));
 	state_json(o, ms, ev, p);
-	cJSON_AddItemToObject(o, "notes", ms->notes);
+	if (ms->notes)
+		cJSON_AddItemToObject(o, "notes", ms->notes);
 	ms->notes = NULL;
 	if (summary)
 		return o;

@@ -49,7 +49,8 @@ struct bg_assessor {
 
 void bg_assessor_set_summary(bg_assessor *a, int summary)
 {
-	a->summary = summary != 0;
+	a->summary = summary < 0 ? 0 : summary > BG_ASSESS_ROW ? BG_ASSESS_ROW
+							    : summary;
 }
 
 int bg_assessor_new(bg_assessor **out, const bg_policy *policy,
@@ -113,6 +114,9 @@ static int add_input(struct packdata *pd, const char *name,
 	char hex[65];
 	cJSON *o;
 	int rc;
+
+	if (!pd->inputs)        /* a summary: inputs are not reported */
+		return 0;
 
 	if ((rc = hash_file(path, hex, err)))
 		return rc;
@@ -189,7 +193,7 @@ static int load_member(struct packdata *pd, const char *name, bg_error *err)
 	return history_open(pd, path, err);
 }
 
-static int packdata_load(struct packdata *pd, const char *dir,
+static int packdata_load(struct packdata *pd, const char *dir, int hash,
 			 bg_error *err)
 {
 	static const char *const members[] = {
@@ -200,7 +204,7 @@ static int packdata_load(struct packdata *pd, const char *dir,
 	int rc;
 
 	memset(pd, 0, sizeof(*pd));
-	if (!(pd->inputs = cJSON_CreateArray()))
+	if (hash && !(pd->inputs = cJSON_CreateArray()))
 		return bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");
 	if ((rc = bg_pack_load(&pd->pack, dir, err)))
 		return rc;
@@ -274,6 +278,8 @@ static void note(struct module_state *ms, const char *fmt, ...)
 	char buf[256];
 	va_list ap;
 
+	if (!ms->notes)         /* a summary without notes */
+		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -345,6 +351,8 @@ static void fade_fits(bg_assessor *a, struct module_state *ms,
 	o.rated_capacity_ah = ms->info->nominal_capacity_ah;
 	o.eol_fraction = p->eol_soh_capacity;
 	o.eol_resistance_factor = p->eol_soh_resistance;
+	/* the optimistic P90 end of life is only in the full JSON */
+	o.skip_p90 = a->summary != BG_ASSESS_FULL;
 	if (p->reference_profile >= 0)
 		o.cycles_per_day =
 			p->profiles[p->reference_profile].cycles_per_day *
@@ -377,18 +385,19 @@ static void fade_fits(bg_assessor *a, struct module_state *ms,
 		ms->have_rfade = 1;
 }
 
-/* Remaining years of one fit to thr under efc_per_day.  Past the search
- * horizon the horizon itself is a lower bound (flagged). */
-static void rul_of(bg_fader *f, const bg_fade_result *fit, double thr,
-		   double efc_per_day, double *p50, double *p10, int *beyond)
+/* Remaining years of one fit to thr under efc_per_day (p50, p10 and
+ * rc as bg_fade_rul_years gave them).  Past the search horizon the
+ * horizon itself is a lower bound (flagged). */
+static void rul_of(const bg_fade_result *fit, double efc_per_day, int rc,
+		   double *p50, double *p10, int *beyond)
 {
 	double horizon;
 
-	*p50 = *p10 = NAN;
 	*beyond = 0;
-	if (fit->status != BG_FADE_OK ||
-	    bg_fade_rul_years(f, fit, thr, efc_per_day, p50, p10))
+	if (fit->status != BG_FADE_OK || rc) {
+		*p50 = *p10 = NAN;
 		return;
+	}
 	if (isfinite(*p50))
 		return;
 	horizon = fit->horizon - fit->last_cycle;
@@ -421,36 +430,84 @@ static void cap_years(double max, double *p50, double *p10, int *beyond)
 		*p10 = max;
 }
 
-/* Remaining life under each profile in mask (bit k: profile k). */
+/* The capacity fit's remaining years under the duties efc[0..n-1] of
+ * profiles idx[]: one call per distinct end-of-life threshold. */
+static void capacity_ruls(const bg_policy *p, const struct module_state *ms,
+			  const size_t *idx, size_t n, const double *efc,
+			  double *c50, double *c10, int *crc)
+{
+	double thr[BG_POLICY_MAX_PROFILES], e[BG_POLICY_MAX_PROFILES],
+	       y50[BG_POLICY_MAX_PROFILES], y10[BG_POLICY_MAX_PROFILES];
+	int rc[BG_POLICY_MAX_PROFILES], done[BG_POLICY_MAX_PROFILES] = { 0 };
+	size_t k, j, m, pos[BG_POLICY_MAX_PROFILES];
+
+	for (k = 0; k < n; k++)
+		thr[k] = p->profiles[idx[k]].eol_soh_capacity *
+			 ms->info->nominal_capacity_ah;
+	for (k = 0; k < n; k++) {
+		if (done[k])
+			continue;
+		for (j = k, m = 0; j < n; j++)
+			if (!done[j] && (thr[j] == thr[k] ||
+					 (isnan(thr[j]) && isnan(thr[k])))) {
+				pos[m] = j;
+				e[m++] = efc[j];
+				done[j] = 1;
+			}
+		bg_fade_rul_years_n(&ms->fade, thr[k], m, e, y50, y10, rc);
+		for (j = 0; j < m; j++) {
+			c50[pos[j]] = y50[j];
+			c10[pos[j]] = y10[j];
+			crc[pos[j]] = rc[j];
+		}
+	}
+}
+
+/* Remaining life under each profile in mask (bit k: profile k).  All
+ * profiles share one end-of-life threshold per fit in the usual
+ * policy, so each fit's crossings are asked for all duties at once
+ * (bg_fade_rul_years_n shares what does not depend on the duty). */
 static void rul_profiles(bg_assessor *a, struct module_state *ms,
 			 bg_evidence *ev, unsigned mask)
 {
 	const bg_policy *p = a->pol;
-	double c50, c10, r50 = NAN, r10 = NAN;
+	double efc[BG_POLICY_MAX_PROFILES], c50[BG_POLICY_MAX_PROFILES],
+	       c10[BG_POLICY_MAX_PROFILES], r50[BG_POLICY_MAX_PROFILES],
+	       r10[BG_POLICY_MAX_PROFILES];
+	int crc[BG_POLICY_MAX_PROFILES], rrc[BG_POLICY_MAX_PROFILES];
+	size_t k, n = 0, idx[BG_POLICY_MAX_PROFILES];
 	int cb, rb;
-	size_t k;
 
 	if (!ms->have_fade || ms->fade.status != BG_FADE_OK)
 		return;
 	for (k = 0; k < p->nprofiles; k++) {
-		const bg_policy_profile *pr = &p->profiles[k];
-		double efc = pr->cycles_per_day * pr->depth_of_discharge;
-
 		if (!(mask & (1u << k)))
 			continue;
-		rul_of(a->fader, &ms->fade,
-		       pr->eol_soh_capacity * ms->info->nominal_capacity_ah,
-		       efc, &c50, &c10, &cb);
+		r50[n] = r10[n] = NAN;
+		idx[n] = k;
+		efc[n++] = p->profiles[k].cycles_per_day *
+			   p->profiles[k].depth_of_discharge;
+	}
+	capacity_ruls(p, ms, idx, n, efc, c50, c10, crc);
+	if (ms->have_rfade)
+		bg_fade_rul_years_n(&ms->rfade,
+				    p->eol_soh_resistance * ms->r_bol_ohm, n,
+				    efc, r50, r10, rrc);
+	for (k = 0; k < n; k++) {
+		size_t i = idx[k];
+
+		rul_of(&ms->fade, efc[k], crc[k], &c50[k], &c10[k], &cb);
 		rb = 1;
 		if (ms->have_rfade)
-			rul_of(a->fader, &ms->rfade,
-			       p->eol_soh_resistance * ms->r_bol_ohm, efc,
-			       &r50, &r10, &rb);
-		ev->rul_p50_years[k] = min_known(c50, r50, ms->have_rfade);
-		ev->rul_p10_years[k] = min_known(c10, r10, ms->have_rfade);
-		ms->beyond[k] = cb && rb;
-		cap_years(p->max_service_years, &ev->rul_p50_years[k],
-			  &ev->rul_p10_years[k], &ms->beyond[k]);
+			rul_of(&ms->rfade, efc[k], rrc[k], &r50[k], &r10[k],
+			       &rb);
+		ev->rul_p50_years[i] = min_known(c50[k], r50[k],
+						 ms->have_rfade);
+		ev->rul_p10_years[i] = min_known(c10[k], r10[k],
+						 ms->have_rfade);
+		ms->beyond[i] = cb && rb;
+		cap_years(p->max_service_years, &ev->rul_p50_years[i],
+			  &ev->rul_p10_years[i], &ms->beyond[i]);
 	}
 }
 
@@ -569,7 +626,8 @@ static cJSON *module_json(bg_assessor *a, const struct packdata *pd,
 	bg_evidence ev;
 	cJSON *o = NULL;
 
-	if (!ms || !g || !(ms->notes = cJSON_CreateArray()))
+	if (!ms || !g || (a->summary < BG_ASSESS_ROW &&
+			  !(ms->notes = cJSON_CreateArray())))
 		goto done;
 	ms->info = m;
 	ms->cap = find_capacity(pd, m->module_id);
@@ -602,7 +660,7 @@ int bg_assess_pack(bg_assessor *a, const char *dir, cJSON **out,
 	int rc;
 
 	*out = NULL;
-	if ((rc = packdata_load(&pd, dir, err)))
+	if ((rc = packdata_load(&pd, dir, !a->summary, err)))
 		goto done;
 	if (!(arr = cJSON_CreateArray())) {
 		rc = bg_error_set(err, BG_ENOMEM, NULL, 0, 0, "oom");

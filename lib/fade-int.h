@@ -101,4 +101,8 @@ void bg_knee_find(const double *x, const double *y, size_t n, int dir,
  * thr and duty cpd (rul.c). */
 void bg_fade_rul_fill(bg_fade_result *r, double thr, double cpd);
 
+/* The same, with the optimistic P90 crossing only when p90. */
+void bg_fade_rul_fill_p90(bg_fade_result *r, double thr, double cpd,
+			  int p90);
+
 #endif

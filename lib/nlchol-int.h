@@ -10,4 +10,9 @@
 
 extern const gsl_multifit_nlinear_solver bg_nlinear_solver_cholesky;
 
+/* Times this thread's solver found J'J not positive definite when
+ * asked for a Gauss-Newton step (mu = 0): the step does not exist, and
+ * a dogleg falls back on steepest descent. */
+extern _Thread_local unsigned long bg_nlchol_gn_failures;
+
 #endif

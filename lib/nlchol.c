@@ -69,6 +69,8 @@ static void *chol_alloc(const size_t n, const size_t p)
 	return s;
 }
 
+_Thread_local unsigned long bg_nlchol_gn_failures;
+
 static int chol_init(const void *vt, void *vs)
 {
 	const gsl_multifit_nlinear_trust_state *t = vt;
@@ -122,8 +124,11 @@ static int chol_presolve(const double mu, const void *vt, void *vs)
 			l[i * p + j] -= sum;
 		}
 		ajj = l[j * p + j];
-		if (ajj <= 0)
+		if (ajj <= 0) {
+			if (mu == 0)
+				bg_nlchol_gn_failures++;
 			return GSL_EDOM;
+		}
 		r = 1.0 / sqrt(ajj);
 		for (i = j; i < p; i++)
 			l[i * p + j] *= r;

@@ -157,33 +157,65 @@ static double refine(const bg_fade_result *r, const struct bg_fade_eq *eq,
 	return hi;
 }
 
-/* First x in [first, horizon] past end of life, refined to XTOL; NAN
- * when none (or unknown). */
+/*
+ * First x in [first, horizon] past end of life, refined to XTOL; NAN
+ * when none (or unknown).  The coarse scan starts at grid point start
+ * (0: at first); *stop gets the grid point where it stopped (past end
+ * of life or unknown there), GRID + 1 when it found none.
+ */
 static double crossing(const bg_fade_result *r, double cpd, double thr,
-		       double q)
+		       double q, int start, int *stop)
 {
 	/* the equation is looked up once: this loop is grading's hot path */
 	const struct bg_fade_eq *eq = bg_fade_eq_find(r->equation);
 	double a = r->first_cycle, h = r->horizon, fprev, fx = NAN;
 	int i;
 
-	fprev = beyond(r, eq, a, cpd, thr, q);
-	if (isnan(fprev) || fprev >= 0)
-		return fprev >= 0 ? a : NAN;
-	for (i = 1; i <= GRID; i++) {
+	*stop = 0;
+	if (start <= 0) {
+		fprev = beyond(r, eq, a, cpd, thr, q);
+		if (isnan(fprev) || fprev >= 0)
+			return fprev >= 0 ? a : NAN;
+		start = 1;
+	} else if (start > GRID) {
+		*stop = GRID + 1;
+		return NAN;
+	} else {
+		fprev = beyond(r, eq, start == 1 ? a :
+			       a + (h - a) * (start - 1) / GRID, cpd, thr, q);
+	}
+	for (i = start; i <= GRID; i++) {
 		double x = a + (h - a) * i / GRID;
 
 		fx = beyond(r, eq, x, cpd, thr, q);
 		if (isnan(fx))
-			return NAN;
+			break;
 		if (fx >= 0)
 			break;
 		fprev = fx;
 	}
-	if (i > GRID)
+	*stop = i;
+	if (i > GRID || isnan(fx))
 		return NAN;
 	return refine(r, eq, cpd, thr, q, a + (h - a) * (i - 1) / GRID,
 		      a + (h - a) * i / GRID, fprev, fx);
+}
+
+/*
+ * The P10 and P50 crossings.  The pessimistic bound is past end of life
+ * wherever the median is (beyond() with q > 0 is never below beyond()
+ * with q = 0: y -/+ q sd rounds monotonically), so every grid point
+ * before the one where the P10 scan stopped is not past for the median
+ * either, and the median's scan starts there: the same crossing with
+ * fewer evaluations, and none when the P10 bound never crosses.
+ */
+static void crossings(const bg_fade_result *r, double cpd, double thr,
+		      double q, int p10_known, double *e50, double *e10)
+{
+	int s10 = 0, s50;
+
+	*e10 = p10_known ? crossing(r, cpd, thr, q, 0, &s10) : NAN;
+	*e50 = crossing(r, cpd, thr, 0, s10, &s50);
 }
 
 static double years(const bg_fade_result *r, double rul, double cpd)
@@ -202,12 +234,12 @@ static void rul_fill(bg_fade_result *r, double thr, double cpd, int p90)
 	r->eol_threshold_ah = thr;
 	r->horizon = r->last_cycle +
 		     HORIZON_SPANS * (r->last_cycle - r->first_cycle);
-	r->eol_cycle_p50 = crossing(r, cpd, thr, 0);
-	int p10_known = isfinite(q) && isfinite(r->covar[0][0]);
+	int p10_known = isfinite(q) && isfinite(r->covar[0][0]), s90;
 
-	r->eol_cycle_p10 = p10_known ? crossing(r, cpd, thr, q) : NAN;
-	r->eol_cycle_p90 = p10_known && p90 ? crossing(r, cpd, thr, -q) :
-			   NAN;
+	crossings(r, cpd, thr, q, p10_known, &r->eol_cycle_p50,
+		  &r->eol_cycle_p10);
+	r->eol_cycle_p90 = p10_known && p90 ?
+			   crossing(r, cpd, thr, -q, 0, &s90) : NAN;
 	r->rul_cycles_p50 = fmax(0, r->eol_cycle_p50 - r->last_cycle);
 	r->rul_cycles_p10 = fmax(0, r->eol_cycle_p10 - r->last_cycle);
 	if (isnan(r->eol_cycle_p50))
@@ -223,6 +255,85 @@ static void rul_fill(bg_fade_result *r, double thr, double cpd, int p90)
 void bg_fade_rul_fill(bg_fade_result *r, double thr, double cpd)
 {
 	rul_fill(r, thr, cpd, 1);
+}
+
+void bg_fade_rul_fill_p90(bg_fade_result *r, double thr, double cpd,
+			  int p90)
+{
+	rul_fill(r, thr, cpd, p90);
+}
+
+/*
+ * End-of-life crossings (P50, P10) of fit at threshold thr under duty
+ * cpd, as rul_fill computes them.  The fit's own crossings are reused
+ * when threshold and duty are the fit's: the same arithmetic on the
+ * same values would give the same numbers.
+ */
+static void eol_pair(const bg_fade_result *fit, double thr, double cpd,
+		     double *e50, double *e10)
+{
+	bg_fade_result tmp;
+
+	if (thr == fit->eol_threshold_ah && cpd == fit->cycles_per_day) {
+		*e50 = fit->eol_cycle_p50;
+		*e10 = fit->eol_cycle_p10;
+		return;
+	}
+	tmp = *fit;
+	rul_fill(&tmp, thr, cpd, 0);
+	*e50 = tmp.eol_cycle_p50;
+	*e10 = tmp.eol_cycle_p10;
+}
+
+/* Remaining years from an end-of-life axis value, as rul_fill. */
+static double years_to(const bg_fade_result *r, double eol, double cpd)
+{
+	return isnan(eol) ? NAN
+			  : years(r, fmax(0, eol - r->last_cycle), cpd);
+}
+
+int bg_fade_rul_years_n(const bg_fade_result *fit, double eol_threshold,
+			size_t n, const double *cpd, double *p50_years,
+			double *p10_years, int *rc)
+{
+	const struct bg_fade_eq *eq;
+	double e50 = NAN, e10 = NAN, ref;
+	int shared, have = 0;
+	size_t k;
+
+	if (!fit || fit->status != BG_FADE_OK ||
+	    !isfinite(eol_threshold)) {
+		for (k = 0; k < n; k++) {
+			p50_years[k] = p10_years[k] = NAN;
+			rc[k] = BG_EINVAL;
+		}
+		return BG_EINVAL;
+	}
+	/*
+	 * The duty enters a crossing only through the calendar days
+	 * extrapolated beyond the history (days_at), which only models
+	 * reading calendar time use: for the others one crossing in axis
+	 * units serves every duty, and only its conversion to years
+	 * differs.  The reference duty is the fit's own, whose crossings
+	 * are already known.
+	 */
+	eq = bg_fade_eq_find(fit->equation);
+	shared = eq && !(eq->inputs & BG_FADE_IN_DAYS);
+	ref = fit->cycles_per_day;
+	for (k = 0; k < n; k++) {
+		p50_years[k] = p10_years[k] = NAN;
+		rc[k] = cpd[k] > 0 ? 0 : BG_EINVAL;
+		if (rc[k])
+			continue;
+		if (!shared)
+			eol_pair(fit, eol_threshold, cpd[k], &e50, &e10);
+		else if (!have++)
+			eol_pair(fit, eol_threshold, ref > 0 ? ref : cpd[k],
+				 &e50, &e10);
+		p50_years[k] = years_to(fit, e50, cpd[k]);
+		p10_years[k] = years_to(fit, e10, cpd[k]);
+	}
+	return 0;
 }
 
 int bg_fade_rul_years(bg_fader *f, const bg_fade_result *fit,

@@ -122,39 +122,35 @@ START_TEST(test_assess_sample_packs_match_truth)
 END_TEST
 
 /*
- * Summary mode (table and CSV output): the same module objects without
- * the fade, impedance, dcir, history and inputs details; every field it
- * keeps is exactly the full object's.
+ * Summary modes: the same module objects without the fade, impedance,
+ * dcir, history and inputs details (BG_ASSESS_SUMMARY, for --explain),
+ * and also without rules and notes (BG_ASSESS_ROW, for table and CSV
+ * output); every field they keep is exactly the full object's.
  */
-START_TEST(test_assess_summary_matches_full)
+static int summary_matches(const cJSON *full, const cJSON *sum, int level,
+			   const char *pack)
 {
 	static const char *const details[] = { "fade", "impedance", "dcir",
-					       "history", "inputs" };
-	char *dir = path_of(packs[_i], NULL);
-	cJSON *full, *sum;
-	const cJSON *f, *m, *item;
-	bg_assessor *a;
-	bg_policy *pol;
-	bg_error err;
-	size_t k;
+					       "history", "inputs", "rules",
+					       "notes" };
+	size_t k, nk = level == BG_ASSESS_ROW ? 7 : 5;
+	const cJSON *f, *m = sum->child, *item;
 	int n = 0;
 
-	ck_assert_int_eq(bg_policy_load(&pol, "default", &err), 0);
-	ck_assert_int_eq(bg_assessor_new(&a, pol, &err), 0);
-	if (bg_assess_pack(a, dir, &full, &err))
-		ck_abort_msg("%s: %s", dir, err.msg);
-	bg_assessor_set_summary(a, 1);
-	if (bg_assess_pack(a, dir, &sum, &err))
-		ck_abort_msg("%s: %s", dir, err.msg);
 	ck_assert_int_eq(cJSON_GetArraySize(full), cJSON_GetArraySize(sum));
 	ck_assert_int_gt(cJSON_GetArraySize(sum), 0);
-	m = sum->child;
 	cJSON_ArrayForEach(f, full) {
-		for (k = 0; k < sizeof(details) / sizeof(details[0]); k++) {
+		for (k = 0; k < nk; k++) {
 			ck_assert_ptr_nonnull(
 				cJSON_GetObjectItemCaseSensitive(f, details[k]));
 			ck_assert_ptr_null(
 				cJSON_GetObjectItemCaseSensitive(m, details[k]));
+		}
+		for (; k < 7; k++) {
+			const cJSON *kept =
+				cJSON_GetObjectItemCaseSensitive(m, details[k]);
+
+			ck_assert_ptr_nonnull(kept);
 		}
 		ck_assert_ptr_nonnull(cJSON_GetObjectItemCaseSensitive(m,
 								       "grade"));
@@ -162,15 +158,40 @@ START_TEST(test_assess_summary_matches_full)
 			ck_assert_msg(cJSON_Compare(item,
 				cJSON_GetObjectItemCaseSensitive(f,
 								 item->string),
-				1), "%s: field %s differs", packs[_i],
+				1), "%s: field %s differs", pack,
 				item->string);
 			n++;
 		}
 		m = m->next;
 	}
-	ck_assert_int_gt(n, 0);
+	return n;
+}
+
+START_TEST(test_assess_summary_matches_full)
+{
+	char *dir = path_of(packs[_i], NULL);
+	cJSON *full, *sum, *row;
+	bg_assessor *a;
+	bg_policy *pol;
+	bg_error err;
+
+	ck_assert_int_eq(bg_policy_load(&pol, "default", &err), 0);
+	ck_assert_int_eq(bg_assessor_new(&a, pol, &err), 0);
+	if (bg_assess_pack(a, dir, &full, &err))
+		ck_abort_msg("%s: %s", dir, err.msg);
+	bg_assessor_set_summary(a, BG_ASSESS_SUMMARY);
+	if (bg_assess_pack(a, dir, &sum, &err))
+		ck_abort_msg("%s: %s", dir, err.msg);
+	bg_assessor_set_summary(a, BG_ASSESS_ROW);
+	if (bg_assess_pack(a, dir, &row, &err))
+		ck_abort_msg("%s: %s", dir, err.msg);
+	ck_assert_int_gt(summary_matches(full, sum, BG_ASSESS_SUMMARY,
+					 packs[_i]), 0);
+	ck_assert_int_gt(summary_matches(full, row, BG_ASSESS_ROW,
+					 packs[_i]), 0);
 	cJSON_Delete(full);
 	cJSON_Delete(sum);
+	cJSON_Delete(row);
 	bg_assessor_free(a);
 	bg_policy_free(pol);
 	free(dir);

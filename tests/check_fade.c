@@ -322,6 +322,126 @@ START_TEST(test_fade_rul_p10_and_horizon)
 }
 END_TEST
 
+/* NAN-aware bitwise equality of two figures. */
+static int same(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || !memcmp(&a, &b, sizeof(a));
+}
+
+/*
+ * Remaining life for several duties at once gives bit for bit what one
+ * duty at a time gives: for a model that does not read calendar time
+ * (the crossing is shared), one that does, and a resistance fit; at
+ * the fit's own threshold and duty and at others.
+ */
+START_TEST(test_fade_rul_years_n_matches_single)
+{
+	static const double cpd[] = { 0.018, 0.05, 0.4, 1.0, 1.8, 3.0 };
+	const struct truth *t = &truths[_i == 0 ? 1 : _i == 1 ? 2 : 5];
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	double y50[6], y10[6], p50, p10, thr[2];
+	bg_capacity_series s;
+	bg_fade_result r;
+	int rc[6], j;
+	size_t k;
+
+	gsl_rng_set(rng, 7);
+	synth(&s, t->eq, t->th, 40, 1500, t->days, t->temp, t->resistance,
+	      t->resistance ? 2e-4 : 2e-3, rng);
+	fit(&s, t->model, t->resistance, &r);
+	ck_assert_int_eq(r.status, BG_FADE_OK);
+	thr[0] = r.eol_threshold_ah;
+	thr[1] = t->resistance ? 1.6 * t->th[0] : 0.7 * t->th[0];
+	for (j = 0; j < 2; j++) {
+		ck_assert_int_eq(bg_fade_rul_years_n(&r, thr[j], 6, cpd, y50,
+						     y10, rc), 0);
+		for (k = 0; k < 6; k++) {
+			ck_assert_int_eq(rc[k], bg_fade_rul_years(
+				fader, &r, thr[j], cpd[k], &p50, &p10));
+			ck_assert_msg(same(y50[k], p50) && same(y10[k], p10),
+				      "%s thr %g cpd %g: %.17g %.17g vs "
+				      "%.17g %.17g", t->model, thr[j], cpd[k],
+				      y50[k], y10[k], p50, p10);
+		}
+		ck_assert(isfinite(y50[3]) || j == 1 || t->resistance);
+	}
+	/* bad duty and bad fit as bg_fade_rul_years */
+	{
+		const double bad[] = { 0, -1 };
+
+		ck_assert_int_eq(bg_fade_rul_years_n(&r, thr[0], 2, bad, y50,
+						     y10, rc), 0);
+		ck_assert_int_eq(rc[0], BG_EINVAL);
+		ck_assert(isnan(y50[1]) && isnan(y10[1]));
+		r.status = BG_FADE_NOCONV;
+		ck_assert_int_eq(bg_fade_rul_years_n(&r, thr[0], 2, cpd, y50,
+						     y10, rc), BG_EINVAL);
+	}
+	fd_free(&s);
+	gsl_rng_free(rng);
+}
+END_TEST
+
+/* skip_p90 leaves only the optimistic crossing out. */
+START_TEST(test_fade_skip_p90)
+{
+	const double th[] = { 2.0, 2.0e-4 };
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	bg_capacity_series s;
+	bg_fade_result a, b;
+	bg_fade_opts o;
+	bg_error err;
+
+	gsl_rng_set(rng, 5);
+	synth(&s, "linear", th, 60, 1000, 0, 0, 0, 0.01, rng);
+	bg_fade_opts_init(&o);
+	ck_assert_int_eq(o.skip_p90, 0);
+	ck_assert_int_eq(bg_fade_capacity(fader, &s, &o, &a, &err), 0);
+	o.skip_p90 = 1;
+	ck_assert_int_eq(bg_fade_capacity(fader, &s, &o, &b, &err), 0);
+	ck_assert_int_eq(a.status, BG_FADE_OK);
+	ck_assert(isfinite(a.eol_cycle_p90) && a.eol_cycle_p90 >
+		  a.eol_cycle_p50);
+	ck_assert(isnan(b.eol_cycle_p90));
+	b.eol_cycle_p90 = a.eol_cycle_p90;
+	ck_assert(!memcmp(&a, &b, sizeof(a)));
+	fd_free(&s);
+	gsl_rng_free(rng);
+}
+END_TEST
+
+/*
+ * A fit that runs a parameter into its bound is not converged: the
+ * power law's exponent is bounded by 4, and a loss growing as x^6
+ * pushes it there (the old solver stopped by cost flatness with z = 4
+ * exactly and reported that as a fit).  Model choice goes to a model
+ * that can follow the curve.
+ */
+START_TEST(test_fade_pinned_fit_not_converged)
+{
+	bg_capacity_series s;
+	bg_fade_result r;
+	size_t i, n = 21;
+
+	ck_assert_int_eq(fd_alloc(&s, n), 0);
+	for (i = 0; i < n; i++) {
+		double x = 1000.0 * (double)i / (double)(n - 1);
+
+		s.pts[i].cycle_count = x;
+		s.pts[i].days = NAN;
+		s.pts[i].temperature_c = NAN;
+		s.pts[i].capacity_ah = 2.0 * (1 - 0.3 * pow(x / 1000, 6));
+	}
+	fit(&s, "power", 0, &r);
+	ck_assert_int_eq(r.status, BG_FADE_NOCONV);
+	ck_assert(isnan(r.param[2]));
+	fit(&s, "auto", 0, &r);
+	ck_assert_int_eq(r.status, BG_FADE_OK);
+	ck_assert_str_ne(r.model, "power");
+	fd_free(&s);
+}
+END_TEST
+
 /* A history with days only is fitted against calendar time. */
 START_TEST(test_fade_calendar_axis)
 {
@@ -670,6 +790,9 @@ static Suite *fade_suite(void)
 	tcase_add_test(rul, test_fade_rul_of_linear_fade);
 	tcase_add_test(rul, test_fade_rul_p10_and_horizon);
 	tcase_add_test(rul, test_fade_calendar_axis);
+	tcase_add_loop_test(rul, test_fade_rul_years_n_matches_single, 0, 3);
+	tcase_add_test(rul, test_fade_skip_p90);
+	tcase_add_test(fit, test_fade_pinned_fit_not_converged);
 	tcase_add_test(rul, test_fade_insufficient_history);
 	tcase_add_test(api, test_fade_bad_requests);
 	tcase_add_test(api, test_fade_json_keys);

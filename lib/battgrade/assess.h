@@ -27,12 +27,16 @@ int bg_assessor_new(bg_assessor **out, const bg_policy *policy,
 void bg_assessor_free(bg_assessor *a);
 
 /*
- * With summary on, each module's object holds only what a grade table
- * or CSV row shows (identity, grade, applications, rules, state of
- * health, RUL, notes): the "fade", "impedance", "dcir", "history" and
- * "inputs" details are left out, which saves most of the JSON work in
- * batch grading.  Off by default.
+ * With summary BG_ASSESS_SUMMARY (or any other non-zero value below
+ * BG_ASSESS_ROW), each module's object holds only what an explanation,
+ * a grade table or a CSV row shows (identity, grade, applications,
+ * rules, state of health, RUL, notes): the "fade", "impedance",
+ * "dcir", "history" and "inputs" details are left out (and the input
+ * files are not hashed), which saves most of the JSON work in batch
+ * grading.  BG_ASSESS_ROW also leaves out "rules" and "notes": what a
+ * table or CSV row shows.  BG_ASSESS_FULL (0) by default.
  */
+enum { BG_ASSESS_FULL = 0, BG_ASSESS_SUMMARY = 1, BG_ASSESS_ROW = 2 };
 void bg_assessor_set_summary(bg_assessor *a, int summary);
 
 /*

@@ -28,6 +28,8 @@ typedef struct bg_fade_opts {
 	double cycles_per_day;       /* default 1 */
 	double train_fraction;       /* default 1: fit the whole history */
 	double eol_resistance_factor; /* default 2 (end of life at 2 x R0) */
+	int skip_p90;                /* 1: leave eol_cycle_p90 NAN (one
+					crossing search less; default 0) */
 } bg_fade_opts;
 
 /* Fill o with the defaults above. */
@@ -109,6 +111,16 @@ int bg_fade_resistance(bg_fader *f, const bg_capacity_series *s,
 int bg_fade_rul_years(bg_fader *f, const bg_fade_result *fit,
 		      double eol_threshold_ah, double cycles_per_day,
 		      double *p50_years, double *p10_years);
+
+/*
+ * bg_fade_rul_years for n duties at once (rc[k]: its return value for
+ * cpd[k]), with the same results; cheaper because a model that does
+ * not read calendar time crosses the threshold at the same axis value
+ * whatever the duty.  Returns BG_EINVAL when fit has no usable model.
+ */
+int bg_fade_rul_years_n(const bg_fade_result *fit, double eol_threshold,
+			size_t n, const double *cpd, double *p50_years,
+			double *p10_years, int *rc);
 
 /* The model prediction of a fit at axis value x: value and the lower
  * and upper bounds of its two-sided prediction interval of the given
