@@ -29,4 +29,14 @@ cp "$TMP/out" "$TMP/c.json"
 run ja "$BATTGRADE" inspect --json "$SRC/data/packs/lfp-bus-4"
 checks=$((checks + 1))
 cmp -s "$TMP/out" "$TMP/c.json" || fail "--json output depends on the locale"
+
+# Every source file with marked messages is listed for xgettext, or its
+# messages never reach a catalogue.
+for f in "$SRC"/lib/*.c "$SRC"/cmd/*.c; do
+	grep -q '_("' "$f" || continue
+	rel=${f#"$SRC"/}
+	checks=$((checks + 1))
+	grep -qx "$rel" "$SRC/po/POTFILES.in" ||
+		fail "$rel marks messages but is not in po/POTFILES.in"
+done
 finish
