@@ -76,16 +76,26 @@ static int chol_init(const void *vt, void *vs)
 	const gsl_multifit_nlinear_trust_state *t = vt;
 	struct chol *s = vs;
 	const gsl_matrix *J = t->J;
-	size_t a, b, i, p = s->p;
+	size_t a, b, i, p = s->p, n = J->size1, tda = J->tda;
 
+	/* Two sums per pass over the rows, each adding its products in
+	 * row order from 0: the same rounding as one at a time. */
 	for (a = 0; a < p; a++)
-		for (b = 0; b <= a; b++) {
-			double sum = 0;
+		for (b = 0; b <= a; b += 2) {
+			const double *r = J->data;
+			double s0 = 0, s1 = 0;
 
-			for (i = 0; i < J->size1; i++)
-				sum += J->data[i * J->tda + a] *
-				       J->data[i * J->tda + b];
-			s->jtj[a * p + b] = sum;
+			if (b + 1 <= a) {
+				for (i = 0; i < n; i++, r += tda) {
+					s0 += r[a] * r[b];
+					s1 += r[a] * r[b + 1];
+				}
+				s->jtj[a * p + b + 1] = s1;
+			} else {
+				for (i = 0; i < n; i++, r += tda)
+					s0 += r[a] * r[b];
+			}
+			s->jtj[a * p + b] = s0;
 		}
 	return GSL_SUCCESS;
 }
