@@ -46,6 +46,8 @@
 #define BEHIND_ITER 5  /* a further start is judged after 5 iterations */
 #define BEHIND_COST 10.0 /* ... against 10 x the best start's cost */
 #define SUB_N 32   /* points of the sub-sampled pre-fit */
+#define WS_SLOTS 8 /* workspace sizes kept (capacity and resistance
+		      histories differ in length) */
 
 /* A least-squares problem: inputs and observations. */
 struct prob {
@@ -58,8 +60,9 @@ struct bg_fader {
 	size_t nmodels;
 	size_t cap;                 /* points the buffers hold */
 	double *x, *lx, *d, *ld, *tk, *y, *f, *J;
-	gsl_multifit_nlinear_workspace *ws[2][BG_FADE_MAXP + 1];
-	size_t ws_n[2][BG_FADE_MAXP + 1];
+	/* workspaces by size (n, p), replaced round robin */
+	gsl_multifit_nlinear_workspace *ws[WS_SLOTS];
+	size_t ws_n[WS_SLOTS], ws_p[WS_SLOTS], ws_next;
 	/* the whole history (in, y), its evenly spaced sub-sample for
 	 * cheap pre-fits, and the problem being solved */
 	bg_fade_in in;
@@ -134,12 +137,9 @@ void bg_fader_free(bg_fader *f)
 
 	if (!f)
 		return;
-	for (i = 0; i <= BG_FADE_MAXP; i++) {
-		if (f->ws[0][i])
-			gsl_multifit_nlinear_free(f->ws[0][i]);
-		if (f->ws[1][i])
-			gsl_multifit_nlinear_free(f->ws[1][i]);
-	}
+	for (i = 0; i < WS_SLOTS; i++)
+		if (f->ws[i])
+			gsl_multifit_nlinear_free(f->ws[i]);
 	free_buffers(f);
 	free(f->models);
 	free(f);
@@ -474,12 +474,20 @@ static const gsl_multifit_nlinear_scale scale_more_inline = {
 static gsl_multifit_nlinear_workspace *workspace(bg_fader *f, size_t p)
 {
 	gsl_multifit_nlinear_parameters par;
-	size_t n = f->cur->in.n, k = f->cur == &f->sub;
+	size_t n = f->cur->in.n, k;
 
-	if (f->ws[k][p] && f->ws_n[k][p] == n)
-		return f->ws[k][p];
-	if (f->ws[k][p])
-		gsl_multifit_nlinear_free(f->ws[k][p]);
+	/* gsl_multifit_nlinear_init resets a workspace's whole state, so
+	 * one of the right size serves any fit (-j 1 and -j N give the
+	 * same bytes); the capacity and resistance histories of a module
+	 * usually differ in length, and reallocating for each cost more
+	 * than a fit's iterations. */
+	for (k = 0; k < WS_SLOTS; k++)
+		if (f->ws[k] && f->ws_n[k] == n && f->ws_p[k] == p)
+			return f->ws[k];
+	k = f->ws_next;
+	f->ws_next = (k + 1) % WS_SLOTS;
+	if (f->ws[k])
+		gsl_multifit_nlinear_free(f->ws[k]);
 	par = gsl_multifit_nlinear_default_parameters();
 	par.solver = &bg_nlinear_solver_cholesky;
 	par.scale = &scale_more_inline;
@@ -488,10 +496,11 @@ static gsl_multifit_nlinear_workspace *workspace(bg_fader *f, size_t p)
 	 * history converges in 2-3 iterations (Levenberg-Marquardt's
 	 * damping needed 6). */
 	par.trs = gsl_multifit_nlinear_trs_dogleg;
-	f->ws[k][p] = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust,
-						 &par, n, p);
-	f->ws_n[k][p] = f->ws[k][p] ? n : 0;
-	return f->ws[k][p];
+	f->ws[k] = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust,
+					      &par, n, p);
+	f->ws_n[k] = f->ws[k] ? n : 0;
+	f->ws_p[k] = p;
+	return f->ws[k];
 }
 
 static double cost(const gsl_multifit_nlinear_workspace *w)
