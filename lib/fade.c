@@ -249,7 +249,7 @@ static void set_theta(bg_fader *f, const gsl_vector *u)
 	size_t j, np = f->m->np;
 
 	for (j = 0; j < np; j++)
-		ub[j] = gsl_vector_get(u, j);
+		ub[j] = u->data[j * u->stride];
 	if (f->thu_valid && !memcmp(ub, f->thu, np * sizeof(double)))
 		return;
 	for (j = 0; j < np; j++)
