@@ -78,10 +78,26 @@ static int chol_init(const void *vt, void *vs)
 	const gsl_matrix *J = t->J;
 	size_t a, b, i, p = s->p, n = J->size1, tda = J->tda;
 
-	/* Two sums per pass over the rows, each adding its products in
-	 * row order from 0: the same rounding as one at a time. */
-	for (a = 0; a < p; a++)
-		for (b = 0; b <= a; b += 2) {
+	/* Up to four sums per pass over the rows, each adding its
+	 * products in row order from 0: the same rounding as one at a
+	 * time. */
+	for (a = 0; a < p; a++) {
+		for (b = 0; b + 3 <= a; b += 4) {
+			const double *r = J->data;
+			double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+
+			for (i = 0; i < n; i++, r += tda) {
+				s0 += r[a] * r[b];
+				s1 += r[a] * r[b + 1];
+				s2 += r[a] * r[b + 2];
+				s3 += r[a] * r[b + 3];
+			}
+			s->jtj[a * p + b] = s0;
+			s->jtj[a * p + b + 1] = s1;
+			s->jtj[a * p + b + 2] = s2;
+			s->jtj[a * p + b + 3] = s3;
+		}
+		for (; b <= a; b += 2) {
 			const double *r = J->data;
 			double s0 = 0, s1 = 0;
 
@@ -97,6 +113,7 @@ static int chol_init(const void *vt, void *vs)
 			}
 			s->jtj[a * p + b] = s0;
 		}
+	}
 	return GSL_SUCCESS;
 }
 
