@@ -1,8 +1,9 @@
 #!/bin/sh
 # bench/history.sh - battgrade history over a generated 10-million-row
 # BMS log, against a bare libcsv pass (bench/csvbare: csv_parse() with
-# empty callbacks, one thread) and mawk summing one column, all in the
-# same run on the same file.  battgrade runs with -j 1 and -j 2 (the
+# empty callbacks, one thread), mawk summing one column and, where
+# Debian's python3-pandas is installed, pandas.read_csv summing one
+# column, all in the same run on the same file.  battgrade runs with -j 1 and -j 2 (the
 # default on two cores).  The programs take turns, $BG_BENCH_REPEAT
 # rounds (default 5), so that a change of load on a shared machine
 # hits them alike; for each: median wall time and median CPU time
@@ -44,6 +45,12 @@ one() {
 
 NAMES="bare j1 j2"
 command -v mawk >/dev/null && NAMES="$NAMES mawk"
+PY=${BG_BENCH_PYTHON:-/usr/bin/python3}
+if "$PY" -c 'import pandas' 2>/dev/null; then
+	NAMES="$NAMES pandas"
+else
+	echo "pandas not importable by $PY: its column sum is left out"
+fi
 for n in $NAMES; do : >"$DIR/$n"; done
 : >"$DIR/rounds"
 for i in $(seq "$REPEAT"); do
@@ -52,6 +59,11 @@ for i in $(seq "$REPEAT"); do
 	one j2 "$BATTGRADE" $H -j 2 "$LOG"
 	case $NAMES in *mawk*)
 		one mawk mawk -F, 'NR > 1 { s += $2 } END { print s }' "$LOG"
+	esac
+	case $NAMES in *pandas*)
+		# the C engine, one column parsed: pandas at its fastest
+		one pandas "$PY" -c 'import sys, pandas
+print(pandas.read_csv(sys.argv[1], usecols=[1], engine="c").iloc[:, 0].sum())' "$LOG"
 	esac
 done
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -82,6 +94,7 @@ for n in $NAMES; do
 	j1) label="battgrade history --json -j 1" ;;
 	j2) label="battgrade history --json -j 2" ;;
 	mawk) label="mawk column sum" ;;
+	pandas) label="pandas read_csv column sum" ;;
 	esac
 	awk -v l="$label" -v w="$w" -v bw="$bw" -v c="$c" -v m="$m" \
 		-v r="$ROWS" -v b="$BYTES" 'BEGIN {
