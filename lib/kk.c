@@ -99,14 +99,43 @@ static double kk_mu(const double *x, int m)
 	return pos > 0 ? 1 - neg / pos : 0;
 }
 
+/* Two squares per step, still added one after the other in order. */
 static double kk_norm(const double *v, size_t n)
 {
 	double s = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i + 2 <= n; i += 2) {
+		s += v[i] * v[i];
+		s += v[i + 1] * v[i + 1];
+	}
+	if (i < n)
 		s += v[i] * v[i];
 	return sqrt(s);
+}
+
+/* v[i] *= s and c[i] /= d: element-wise, so vectorising them changes no
+ * result. */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("tree-loop-vectorize")))
+#endif
+static void kk_mul(double *restrict v, size_t n, double s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[i] *= s;
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("tree-loop-vectorize")))
+#endif
+static void kk_div(double *restrict c, size_t n, double d)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c[i] /= d;
 }
 
 /* c -= tau u (u' c) with u = (1, v[j+1..rows-1]) on rows j.. of c. */
@@ -196,7 +225,7 @@ static void kk_reflect4(const double *restrict v, size_t j, size_t rows,
  */
 static int kk_lsq(double *A, double *b, size_t rows, size_t cols, double *x)
 {
-	size_t i, j, k;
+	size_t j, k;
 
 	for (j = 0; j < cols; j++) {
 		double *v = A + j * rows, alpha = v[j], nrm, beta, tau, s;
@@ -207,8 +236,7 @@ static int kk_lsq(double *A, double *b, size_t rows, size_t cols, double *x)
 		beta = -copysign(hypot(alpha, nrm), alpha);
 		tau = (beta - alpha) / beta;
 		s = 1 / (alpha - beta);
-		for (i = j + 1; i < rows; i++)
-			v[i] *= s;
+		kk_mul(v + j + 1, rows - j - 1, s);
 		v[j] = beta;
 		/* apply H = I - tau u u' (u = (1, v[j+1..])) to the rest
 		 * of A and to b, four or two columns per pass over v */
@@ -243,7 +271,7 @@ static int kk_lsq(double *A, double *b, size_t rows, size_t cols, double *x)
 static int kk_solve(const struct kk_data *d, int m, double *A, double *b,
 		    double *x, double *mu, double *tau)
 {
-	size_t rows = 2 * d->n, cols = (size_t)m + 3, i, j;
+	size_t rows = 2 * d->n, cols = (size_t)m + 3, j;
 	double scale[KK_MAX_M + 3];
 
 	kk_tau(tau, m, d->w[d->n - 1], d->w[0]);
@@ -252,8 +280,7 @@ static int kk_solve(const struct kk_data *d, int m, double *A, double *b,
 		double *c = A + j * rows, nrm = kk_norm(c, rows);
 
 		scale[j] = nrm > 0 ? nrm : 1;
-		for (i = 0; i < rows; i++)
-			c[i] /= scale[j];
+		kk_div(c, rows, scale[j]);
 	}
 	if (kk_lsq(A, b, rows, cols, x) < 0)
 		return BG_EDATA;
