@@ -395,9 +395,12 @@ static int cb_df(const gsl_vector *x, void *params, gsl_matrix *J)
 		if (rc)
 			return rc;
 	}
-	for (i = 0; i < rows; i++)
-		memcpy(gsl_matrix_ptr(J, i, 0), f->jac + i * f->p,
-		       f->p * sizeof(double));
+	if (J->tda == f->p)     /* GSL's own J: one block */
+		memcpy(J->data, f->jac, rows * f->p * sizeof(double));
+	else
+		for (i = 0; i < rows; i++)
+			memcpy(J->data + i * J->tda, f->jac + i * f->p,
+			       f->p * sizeof(double));
 	return GSL_SUCCESS;
 }
 
