@@ -180,6 +180,44 @@ static void kk_reflect2(const double *restrict v, size_t j, size_t rows,
 	}
 }
 
+/* kk_reflect1 on five columns at once, as kk_reflect4. */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("tree-loop-vectorize")))
+#endif
+static void kk_reflect5(const double *restrict v, size_t j, size_t rows,
+			double tau, double *restrict c0, double *restrict c1,
+			double *restrict c2, double *restrict c3,
+			double *restrict c4)
+{
+	double w0 = c0[j], w1 = c1[j], w2 = c2[j], w3 = c3[j], w4 = c4[j];
+	size_t i;
+
+	for (i = j + 1; i < rows; i++) {
+		w0 += v[i] * c0[i];
+		w1 += v[i] * c1[i];
+		w2 += v[i] * c2[i];
+		w3 += v[i] * c3[i];
+		w4 += v[i] * c4[i];
+	}
+	w0 *= tau;
+	w1 *= tau;
+	w2 *= tau;
+	w3 *= tau;
+	w4 *= tau;
+	c0[j] -= w0;
+	c1[j] -= w1;
+	c2[j] -= w2;
+	c3[j] -= w3;
+	c4[j] -= w4;
+	for (i = j + 1; i < rows; i++) {
+		c0[i] -= w0 * v[i];
+		c1[i] -= w1 * v[i];
+		c2[i] -= w2 * v[i];
+		c3[i] -= w3 * v[i];
+		c4[i] -= w4 * v[i];
+	}
+}
+
 /* kk_reflect1 on three columns at once, as kk_reflect4. */
 #if defined(__GNUC__) && !defined(__clang__)
 __attribute__((optimize("tree-loop-vectorize")))
@@ -268,12 +306,21 @@ static int kk_lsq(double *A, double *b, size_t rows, size_t cols, double *x)
 		kk_mul(v + j + 1, rows - j - 1, s);
 		v[j] = beta;
 		/* apply H = I - tau u u' (u = (1, v[j+1..])) to the rest
-		 * of A and to b, four (then three, two or one) columns per
-		 * pass over v */
-		for (k = j + 1; k + 3 <= cols; k += 4)
+		 * of A and to b, four columns per pass over v (five in
+		 * the last pass, or three, two or one after it) */
+		for (k = j + 1; k + 3 <= cols; k += 4) {
+			if (k + 4 == cols) {    /* five left, b the last */
+				kk_reflect5(v, j, rows, tau, A + k * rows,
+					    A + (k + 1) * rows,
+					    A + (k + 2) * rows,
+					    A + (k + 3) * rows, b);
+				k += 5;
+				break;
+			}
 			kk_reflect4(v, j, rows, tau, A + k * rows,
 				    A + (k + 1) * rows, A + (k + 2) * rows,
 				    k + 3 < cols ? A + (k + 3) * rows : b);
+		}
 		if (k + 2 == cols) {    /* three left, b the last */
 			kk_reflect3(v, j, rows, tau, A + k * rows,
 				    A + (k + 1) * rows, b);
