@@ -508,6 +508,5 @@ bg_history *hist_chunk_state(const bg_history *h,
 	c->threads = 1;
 	c->proto = proto;
 	c->nproto = nproto;
-	c->rf_lists = 1;
 	return c;
 }

@@ -95,10 +95,11 @@ struct hist_track {
 	long soc_q;                 /* last SOC level fed to rainflow */
 	int soc_from_column;
 	uint32_t *rf_full, *rf_half; /* HIST_RF_BINS^2 each, depth-major */
-	/* A chunk's state counts its few closed cycles in a list of bins
-	 * (bit 15: half cycle) and turns to rf_full/rf_half only when the
-	 * list would outgrow them (HIST_RF_LIST_MAX): about 100 KiB less
-	 * per module and chunk in memory.  rf_oom: no memory for them. */
+	/* A track counts its first closed cycles in a list of bins (bit
+	 * 15: half cycle) and turns to rf_full/rf_half only when the list
+	 * would outgrow them (HIST_RF_LIST_MAX): 160 KiB less to clear
+	 * per module and chunk for the short logs of a graded pack, and
+	 * less memory.  rf_oom: no memory for them. */
 	uint16_t *rf_list;
 	size_t rf_nlist, rf_caplist;
 	int rf_oom;
@@ -138,7 +139,6 @@ struct bg_history {
 	unsigned long long chunk_bytes;
 	const struct hist_proto *proto; /* a chunk's state: the manifest */
 	size_t nproto;
-	int rf_lists;               /* a chunk's state: cycles in lists */
 };
 
 /* Columns of a log's header. */
@@ -175,6 +175,13 @@ void hist_join_row(bg_history *h, struct hist_track *t,
 /* Count a full (half 0) or half (half 1) cycle in bin k of t's bins
  * (rf_full, rf_half: they must exist). */
 void hist_rf_count(struct hist_track *t, size_t k, int half);
+/* The same in t's list or bins, whichever t has now. */
+void hist_rf_add(struct hist_track *t, size_t k, int half);
+/* Turn t's list into bins (a no-op when it has them); -1 and rf_oom
+ * set when out of memory. */
+int hist_rf_need_bins(struct hist_track *t);
+/* BG_ENOMEM when a track lost rainflow cycles for want of memory. */
+int hist_check_memory(const bg_history *h, bg_error *err);
 
 /* Append a closed event to t's list (kept up to the first
  * BG_HISTORY_MAX_EVENTS). */

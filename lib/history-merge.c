@@ -95,10 +95,12 @@ static void add_sums(struct hist_track *m, const struct hist_track *b)
 	m->v_max_seen = fmax(m->v_max_seen, b->v_max_seen);
 	if (!b->rf_full) {
 		for (i = 0; i < b->rf_nlist; i++)
-			hist_rf_count(m, b->rf_list[i] & 0x7fff,
-				      b->rf_list[i] >> 15);
+			hist_rf_add(m, b->rf_list[i] & 0x7fff,
+				    b->rf_list[i] >> 15);
 		return;
 	}
+	if (hist_rf_need_bins(m) < 0)
+		return; /* rf_oom set: reported with the report */
 	for (i = 0; i < n; i++) {
 		m->rf_full[i] += b->rf_full[i];
 		m->rf_half[i] += b->rf_half[i];

@@ -307,11 +307,19 @@ static int collect_bins(const struct view *v, struct bins *b)
 		return BG_ENOMEM;
 	}
 	for (i = 0; i < v->n; i++) {
-		for (k = 0; k < n; k++) {
-			b->full[k] += v->t[i]->rf_full[k];
-			b->half[k] += v->t[i]->rf_half[k];
+		const struct hist_track *t = v->t[i];
+
+		for (k = 0; t->rf_full && k < n; k++) {
+			b->full[k] += t->rf_full[k];
+			b->half[k] += t->rf_half[k];
 		}
-		bg_rainflow_residue(&v->t[i]->rf, bin_residue, b);
+		/* a track with few cycles keeps them as a list of bins */
+		for (k = 0; !t->rf_full && k < t->rf_nlist; k++)
+			if (t->rf_list[k] >> 15)
+				b->half[t->rf_list[k] & 0x7fff]++;
+			else
+				b->full[t->rf_list[k] & 0x7fff]++;
+		bg_rainflow_residue(&t->rf, bin_residue, b);
 	}
 	return 0;
 }

@@ -72,7 +72,7 @@ int bg_history_feed_series(bg_history *h, bg_bdf *r, const char *name,
 		row.line = in.line;
 		hist_process_row(h, t, &row);
 	}
-	return rc;
+	return rc < 0 ? rc : hist_check_memory(h, err);
 }
 
 /* Column names the CSV loop of history.c reads (find_cols there). */

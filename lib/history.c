@@ -82,8 +82,7 @@ static struct hist_track *track_new(bg_history *h, const char *id,
 
 	if (!t)
 		return NULL;
-	if (bg_rainflow_init(&t->rf, HIST_RF_CAP, count_cycle, t, NULL) < 0 ||
-	    (!h->rf_lists && rf_bins(t) < 0)) {
+	if (bg_rainflow_init(&t->rf, HIST_RF_CAP, count_cycle, t, NULL) < 0) {
 		track_free(t);
 		return NULL;
 	}
@@ -232,8 +231,7 @@ void hist_rf_count(struct hist_track *t, size_t k, int half)
 		t->rf_full[k]++;
 }
 
-/* A chunk's track: list the bin, or turn to bins when the list is full
- * (history-int.h). */
+/* List the bin, or turn to bins when the list is full (history-int.h). */
 static void __attribute__((noinline)) rf_list_add(struct hist_track *t,
 						  size_t k, int half)
 {
@@ -266,6 +264,32 @@ static void __attribute__((noinline)) rf_list_add(struct hist_track *t,
 	hist_rf_count(t, k, half);
 }
 
+void hist_rf_add(struct hist_track *t, size_t k, int half)
+{
+	if (t->rf_full)
+		hist_rf_count(t, k, half);
+	else if (!t->rf_oom)
+		rf_list_add(t, k, half);
+}
+
+int hist_rf_need_bins(struct hist_track *t)
+{
+	size_t i;
+
+	if (t->rf_full)
+		return 0;
+	if (t->rf_oom || rf_bins(t) < 0) {
+		t->rf_oom = 1;
+		return -1;
+	}
+	for (i = 0; i < t->rf_nlist; i++)
+		hist_rf_count(t, t->rf_list[i] & 0x7fff, t->rf_list[i] >> 15);
+	free(t->rf_list);
+	t->rf_list = NULL;
+	t->rf_nlist = t->rf_caplist = 0;
+	return 0;
+}
+
 /* Rainflow callback: values are SOC levels on the 1/1000 grid. */
 static void count_cycle(void *ctx, double from, double to, double count)
 {
@@ -273,10 +297,7 @@ static void count_cycle(void *ctx, double from, double to, double count)
 	double a = from / HIST_SOC_LEVELS, b = to / HIST_SOC_LEVELS;
 	size_t k = soc_bin(fabs(a - b)) * HIST_RF_BINS + soc_bin((a + b) / 2);
 
-	if (t->rf_full)
-		hist_rf_count(t, k, count < 1);
-	else if (!t->rf_oom)
-		rf_list_add(t, k, count < 1);
+	hist_rf_add(t, k, count < 1);
 }
 
 /* lround(y) clamped to 0..HIST_SOC_LEVELS, without the libm call:
@@ -972,6 +993,17 @@ static int progress_tick(void *ctx, unsigned long long bytes)
 	return 0;
 }
 
+int hist_check_memory(const bg_history *h, bg_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < h->ntr; i++)
+		if (h->tr[i]->rf_oom)
+			return bg_error_set(err, BG_ENOMEM, NULL, 0, 0,
+					    _("out of memory"));
+	return 0;
+}
+
 /* One stream, read in one pass. */
 static int feed(bg_history *h, bg_csv *r, bg_error *err)
 {
@@ -984,7 +1016,7 @@ static int feed(bg_history *h, bg_csv *r, bg_error *err)
 				 h, err)) < 0)
 		return rc;
 	h->bytes += bg_csv_offset(r);
-	return 0;
+	return hist_check_memory(h, err);
 }
 
 int bg_history_feed_file(bg_history *h, const char *path, bg_error *err)
@@ -994,7 +1026,7 @@ int bg_history_feed_file(bg_history *h, const char *path, bg_error *err)
 
 	if (strcmp(path, "-") &&
 	    (rc = hist_feed_chunked(h, path, err)) <= 0)
-		return rc;
+		return rc < 0 ? rc : hist_check_memory(h, err);
 	if ((rc = bg_csv_open(&r, path, NULL, err)) < 0)
 		return rc;
 	rc = feed(h, r, err);
